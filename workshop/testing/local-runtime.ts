@@ -1,0 +1,78 @@
+/**
+ * Runs a module's workflow on the testing SDK's local durable runtime.
+ *
+ * The helpers keep the module tests about the concept they check: they install the runtime
+ * once per test file, clear the domain fakes before each test, and explain a failed
+ * execution in one line instead of a stack trace from inside the SDK.
+ */
+import {
+  LocalDurableTestRunner,
+  WaitingOperationStatus,
+  type DurableOperation,
+  type TestResult,
+} from "@aws/durable-execution-sdk-js-testing";
+import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import { notifications } from "../../fraud/notifications.ts";
+import { payments } from "../../fraud/payments.ts";
+import { riskScorer } from "../../fraud/risk-scorer.ts";
+import type { FraudCheckResult } from "../../fraud/results.ts";
+
+export { WaitingOperationStatus };
+
+export interface RuntimeOptions {
+  /**
+   * Skip durable waits and retry delays (the default). Use `false` where a test counts
+   * invocations: with skipped time, whether a replay happens at all is not deterministic.
+   */
+  skipTime?: boolean;
+}
+
+/** Installs the local durable runtime for this test file and resets the fakes before each test. */
+export function useLocalRuntime({ skipTime = true }: RuntimeOptions = {}): void {
+  beforeAll(() => LocalDurableTestRunner.setupTestEnvironment({ skipTime }));
+  afterAll(() => LocalDurableTestRunner.teardownTestEnvironment());
+  beforeEach(() => {
+    payments.reset();
+    riskScorer.reset();
+    notifications.reset();
+  });
+}
+
+export interface FraudRun {
+  runner: LocalDurableTestRunner<FraudCheckResult>;
+  /** Resolves when the execution ends, whatever its status. */
+  finished: Promise<TestResult<FraudCheckResult>>;
+}
+
+/** Starts one execution; use `finished` to wait for it, `runner` to reach its operations meanwhile. */
+export function startFraudCheck(handler: DurableLambdaHandler, payload: unknown): FraudRun {
+  const runner = new LocalDurableTestRunner<FraudCheckResult>({ handlerFunction: handler });
+  return { runner, finished: runner.run({ payload }) };
+}
+
+/** Runs one execution to its end. */
+export async function runFraudCheck(handler: DurableLambdaHandler, payload: unknown): Promise<TestResult<FraudCheckResult>> {
+  return startFraudCheck(handler, payload).finished;
+}
+
+/** The result of a succeeded execution, or an assertion-ready explanation of why there is none. */
+export function resultOf(execution: TestResult<FraudCheckResult>, guidance: string): FraudCheckResult {
+  const status = execution.getStatus();
+  if (status !== "SUCCEEDED") {
+    const error = status === "FAILED" ? execution.getError() : undefined;
+    const why = error ? `${error.errorType ?? "Error"}: ${error.errorMessage ?? "(no message)"}` : `status ${status}`;
+    throw new Error(`${guidance}\n  The execution did not succeed (${why}).`);
+  }
+  const result = execution.getResult();
+  if (result === undefined) throw new Error(`${guidance}\n  The execution returned nothing.`);
+  return result;
+}
+
+/** Names of all named operations, nested ones included (the runner lists them flat). */
+export function operationNames(execution: TestResult<FraudCheckResult>): string[] {
+  return execution
+    .getOperations()
+    .map((operation: DurableOperation) => operation.getName())
+    .filter((name): name is string => typeof name === "string");
+}
