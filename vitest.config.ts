@@ -5,20 +5,23 @@ import { solutionResolver, type Target } from "./workshop/solution-resolver.ts";
 // so more workers than cores pays off: on 2 cores, 4 workers halve the wall time.
 const workers = 4;
 
-const project = (target: Target) => ({
+/** The module tests, run on the learner's code ("starter") or on the solutions. */
+const moduleProject = (target: Target) => ({
   extends: true as const,
   plugins: [solutionResolver(target)],
-  test: { name: target },
+  test: { name: target, include: ["modules/*/*.test.ts"] },
 });
 
 export default defineConfig({
   test: {
-    include: ["modules/*/*.test.ts"],
     maxWorkers: workers,
-    testTimeout: 15_000,
-    hookTimeout: 15_000,
-    // A failing starter should read as guidance, not as a stack trace from inside the SDK.
-    printConsoleTrace: false,
-    projects: [project("starter"), project("solution")],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    projects: [
+      moduleProject("starter"),
+      moduleProject("solution"),
+      // Tests of the workshop itself: the domain, the tooling, the CDK app, service.json.
+      { extends: true, test: { name: "repo", include: ["tests/**/*.test.ts", "infra/**/*.test.ts"] } },
+    ],
   },
 });
