@@ -21,7 +21,7 @@ export default defineConfig({
       moduleProject("starter"),
       moduleProject("solution"),
       // Tests of the workshop itself: the domain, the tooling, the CDK app, service.json.
-      { extends: true, test: { name: "repo", include: ["tests/**/*.test.ts", "infra/**/*.test.ts"] } },
+      { extends: true, test: { name: "repo", include: ["tests/**/*.test.ts", "infra/**/*.test.ts", "operate/**/*.test.ts"] } },
     ],
   },
 });
