@@ -26,13 +26,19 @@ export interface RuntimeOptions {
    * invocations: with skipped time, whether a replay happens at all is not deterministic.
    */
   skipTime?: boolean;
+  /**
+   * Tests in the file run at the same time (`describe.concurrent`). The fakes are then not
+   * cleared between tests, so each test must use its own transaction id and count only
+   * the calls made for it.
+   */
+  concurrent?: boolean;
 }
 
 /** Installs the local durable runtime for this test file and resets the fakes before each test. */
-export function useLocalRuntime({ skipTime = true }: RuntimeOptions = {}): void {
+export function useLocalRuntime({ skipTime = true, concurrent = false }: RuntimeOptions = {}): void {
   beforeAll(() => LocalDurableTestRunner.setupTestEnvironment({ skipTime }));
   afterAll(() => LocalDurableTestRunner.teardownTestEnvironment());
-  beforeEach(() => {
+  (concurrent ? beforeAll : beforeEach)(() => {
     payments.reset();
     riskScorer.reset();
     notifications.reset();

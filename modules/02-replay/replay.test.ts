@@ -1,0 +1,57 @@
+import { describe, expect, it, vi } from "vitest";
+import { payments } from "../../fraud/payments.ts";
+import { riskScorer } from "../../fraud/risk-scorer.ts";
+import { guideFor } from "../../workshop/testing/guidance.ts";
+import { operationNames, resultOf, runFraudCheck, useLocalRuntime } from "../../workshop/testing/local-runtime.ts";
+import { handler } from "./handler.ts";
+
+const { todo } = guideFor(import.meta.url);
+// Real time: with skipped time, whether the runtime replays at all is not deterministic.
+// The one-second pauses overlap: each test uses its own transaction id.
+useLocalRuntime({ skipTime: false, concurrent: true });
+
+const watch = { id: 202, amount: 25_000, location: "Geneva", vendor: "Fine Watches" };
+
+describe.concurrent("02 · checkpoints and replay", () => {
+  it("runs the function twice: once up to the pause, once from the checkpoints to the end", async () => {
+    const execution = await runFraudCheck(handler, { ...watch, id: 201 });
+
+    expect(execution.getInvocations().length, "expected the settlement-window pause to cause a replay").toBe(2);
+    const scorings = riskScorer.calls.filter((call) => call.transactionId === 201);
+    expect(scorings, "the fraudCheck step is replayed from its checkpoint, not re-run").toHaveLength(1);
+  });
+
+  it("escalates a risky transaction once, although the function ran twice", async () => {
+    const execution = await runFraudCheck(handler, watch);
+
+    expect(
+      payments.callsFor("sendToFraudDepartment", 202),
+      todo(1, "expected one call to payments.sendToFraudDepartment across both invocations"),
+    ).toHaveLength(1);
+    expect(operationNames(execution), todo(1, 'expected a step named "sendToFraudDepartment-202"')).toContain(
+      "sendToFraudDepartment-202",
+    );
+    expect(resultOf(execution, "expected the execution to succeed").body.result).toBe("SentToFraudDept");
+  });
+
+  it("logs through the replay-aware logger, once per execution", async () => {
+    const console_ = vi.spyOn(console, "log");
+    const stdout = vi.spyOn(process.stdout, "write");
+    try {
+      await runFraudCheck(handler, { ...watch, id: 203 });
+    } finally {
+      vi.restoreAllMocks();
+    }
+
+    const mentions = (calls: unknown[][]) => calls.filter((call) => String(call[0]).includes("Checking transaction 203"));
+    expect(mentions(console_.mock.calls), todo(2, "expected no console.log: use context.logger.info")).toHaveLength(0);
+    expect(mentions(stdout.mock.calls), todo(2, "expected the durable logger to print the line once")).toHaveLength(1);
+  });
+
+  it("still authorizes a low-risk transaction once", async () => {
+    const execution = await runFraudCheck(handler, { ...watch, id: 204, amount: 12 });
+
+    expect(payments.callsFor("authorize", 204)).toHaveLength(1);
+    expect(resultOf(execution, "expected the execution to succeed").body.result).toBe("authorized");
+  });
+});
