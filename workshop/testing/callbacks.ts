@@ -37,7 +37,7 @@ export async function callbackReady(run: FraudRun, name: string, guidance: strin
     () => false,
   );
   if ((await Promise.race([reached, ended])) && isSubmitted(operation)) return operation;
-  throw new Error(`${guidance}\n  ${await whyMissing(run, operation, name)}`);
+  throw guidanceError(`${guidance}\n  ${await whyMissing(run, operation, name)}`);
 }
 
 /** Sends the card holder's answer to the callback named `name` once its message is out. */
@@ -73,6 +73,16 @@ export function callbackStatus(operation: DurableOperation): OperationStatus | u
   return operation.getChildOperations()?.find((child) => child.getType() === OperationType.CALLBACK)?.getStatus();
 }
 
+/** An error whose stack starts at the test, so the report shows the test's line, not this file. */
+function guidanceError(message: string): Error {
+  const error = new Error(message);
+  error.stack = (error.stack ?? message)
+    .split("\n")
+    .filter((line) => !line.includes("workshop/testing/callbacks.ts") && !line.includes("workshop\\testing\\callbacks.ts"))
+    .join("\n");
+  return error;
+}
+
 function isSubmitted(operation: DurableOperation): boolean {
   if (!operation.isWaitForCallback()) return false;
   return (operation.getChildOperations() ?? []).some(
@@ -85,7 +95,7 @@ async function settle(sending: Promise<unknown>, guidance: string, name: string)
     await sending;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`${guidance}\n  The callback of "${name}" no longer takes an answer (${reason}).`);
+    throw guidanceError(`${guidance}\n  The callback of "${name}" no longer takes an answer (${reason}).`);
   }
 }
 

@@ -17,8 +17,9 @@ import { notifications } from "../../fraud/notifications.ts";
 import { payments } from "../../fraud/payments.ts";
 import { riskScorer } from "../../fraud/risk-scorer.ts";
 import type { FraudCheckResult } from "../../fraud/results.ts";
+import { captureDurableLogs, type DurableLogLine } from "../durable-logs.ts";
 
-export { WaitingOperationStatus };
+export { WaitingOperationStatus, type DurableLogLine };
 
 export interface RuntimeOptions {
   /**
@@ -34,13 +35,6 @@ export interface RuntimeOptions {
   concurrent?: boolean;
 }
 
-/** One line written by `context.logger` (the SDK writes JSON straight to stdout or stderr). */
-export interface DurableLogLine {
-  level: string;
-  message?: string;
-  [field: string]: unknown;
-}
-
 /**
  * Lines the workflow logged through `context.logger` in this test file, oldest first.
  * They are kept here instead of being printed between the test results; set
@@ -48,39 +42,13 @@ export interface DurableLogLine {
  */
 export const durableLogs: DurableLogLine[] = [];
 
-function parseDurableLog(text: string): DurableLogLine | undefined {
-  if (!text.startsWith("{") || !text.includes('"level"')) return undefined;
-  try {
-    const line: unknown = JSON.parse(text);
-    const looksDurable = typeof line === "object" && line !== null && "level" in line && "executionArn" in line;
-    return looksDurable ? (line as DurableLogLine) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function captureDurableLogs(): () => void {
-  const show = process.env.WORKSHOP_SHOW_LOGS === "1";
-  const restores = [process.stdout, process.stderr].map((stream) => {
-    const original = stream.write;
-    stream.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
-      const line = typeof chunk === "string" ? parseDurableLog(chunk.trim()) : undefined;
-      if (line) durableLogs.push(line);
-      if (line && !show) return true;
-      return (original as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
-    } as typeof stream.write;
-    return () => {
-      stream.write = original;
-    };
-  });
-  return () => restores.forEach((restore) => restore());
-}
-
 /** Installs the local durable runtime for this test file and resets the fakes before each test. */
 export function useLocalRuntime({ skipTime = true, concurrent = false }: RuntimeOptions = {}): void {
   let stopCapturing = () => {};
   beforeAll(async () => {
-    stopCapturing = captureDurableLogs();
+    stopCapturing = captureDurableLogs((line) => durableLogs.push(line), {
+      passThrough: process.env.WORKSHOP_SHOW_LOGS === "1",
+    });
     await LocalDurableTestRunner.setupTestEnvironment({ skipTime });
   });
   afterAll(async () => {

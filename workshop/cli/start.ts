@@ -1,0 +1,142 @@
+/**
+ * `npm start`: runs a fraud-check workflow on the local durable runtime for sample
+ * transactions, and prints each execution's operations, timing and result.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
+import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
+import { select } from "@inquirer/prompts";
+import Table from "cli-table3";
+import { InvalidArgumentError, Option } from "commander";
+import pc from "picocolors";
+import { captureDurableLogs, type DurableLogLine } from "../durable-logs.ts";
+import { runLocally, type Answer, type ExecutionReport } from "../local-execution.ts";
+import { folderName, modules, solutionDir, starterDir, type WorkshopModule } from "../manifest.ts";
+import { moduleArgument, moduleListHelp } from "./options.ts";
+import { Command } from "commander";
+
+const number = (name: string) => (value: string) => {
+  const parsed = Number(value);
+  if (value.trim() === "" || !Number.isFinite(parsed)) throw new InvalidArgumentError(`${name} must be a number.`);
+  return parsed;
+};
+
+const program = new Command("start")
+  .description(
+    "Run the fraud-check workflow on the local durable runtime (no AWS account needed) for sample\n" +
+      "transactions, and print each execution's operations, timing and result.",
+  )
+  .option("-m, --module <module>", "run your code of this module (1, 01 or slug) instead of the finished workflow")
+  .option("--solution", "with --module: run the module's solution instead of your code")
+  .option("--amount <amount>", "run one transaction of this amount instead of the samples", number("--amount"))
+  .option("--score <score>", "force the risk score (1-5) instead of asking the scorer", number("--score"))
+  .addOption(
+    new Option("--answer <answer>", "what the simulated card holder answers when asked").choices([
+      "approve",
+      "decline",
+      "silent",
+    ]),
+  )
+  .addHelpText("after", `${moduleListHelp()}\n\nExamples:\n  npm start\n  npm start -- --module 01\n  npm start -- --amount 7500 --answer decline`)
+  .showHelpAfterError("(run with --help for usage)")
+  .parse();
+
+const options = program.opts<{ module?: string; solution?: boolean; amount?: number; score?: number; answer?: Answer }>();
+
+/** The finished workflow: the last module whose learner file is a handler. */
+const finishedModule = [...modules].reverse().find((module) => module.files.includes("handler.ts")) as WorkshopModule;
+const chosen = options.module === undefined ? finishedModule : moduleArgument(program, options.module);
+if (!chosen.files.includes("handler.ts")) {
+  program.error(`Module ${chosen.number} (${chosen.title}) has no workflow to run; pick one of 01-${finishedModule.number}.`, {
+    exitCode: 2,
+  });
+}
+const useSolution = options.module === undefined || options.solution === true;
+const handlerPath = join(useSolution ? solutionDir(chosen) : starterDir(chosen), "handler.ts");
+const label = `${useSolution ? "solutions" : "modules"}/${folderName(chosen)}/handler.ts`;
+if (!existsSync(handlerPath)) program.error(`${label} does not exist. Restore it: npm run reset -- ${chosen.number}`);
+
+// Callback timeouts run on real time even when waits are skipped: a one-day timeout would
+// keep a silent card holder's execution open for a day. Shorten it unless asked otherwise.
+process.env.VERIFICATION_TIMEOUT_SECONDS ??= "3";
+
+const samples = [
+  { id: 1001, amount: 4.5, location: "Seattle, WA", vendor: "Corner Coffee" },
+  { id: 1002, amount: 7_500, location: "Lisbon, PT", vendor: "Laptop Outlet" },
+  { id: 1003, amount: 25_000, location: "Geneva, CH", vendor: "Fine Watches" },
+];
+const transactions =
+  options.amount === undefined && options.score === undefined
+    ? samples
+    : [{ id: 1000, amount: options.amount ?? 7_500, location: "Lisbon, PT", vendor: "Laptop Outlet", score: options.score }];
+
+const interactive = process.stdin.isTTY && process.stdout.isTTY && options.answer === undefined;
+const answerer = async (text: string): Promise<Answer> => {
+  if (!interactive) {
+    const answer = options.answer ?? "approve";
+    console.log(pc.dim(`  card holder is asked: "${text}"\n  simulated answer: ${answer}`));
+    return answer;
+  }
+  console.log(pc.dim(`  card holder is asked: "${text}"`));
+  return select<Answer>({
+    message: "You are the card holder. Your answer?",
+    choices: [
+      { name: "Yes, that was me (approve)", value: "approve" },
+      { name: "No, that was not me (decline)", value: "decline" },
+      { name: `Stay silent (times out after ${process.env.VERIFICATION_TIMEOUT_SECONDS} s)`, value: "silent" },
+    ],
+  });
+};
+
+const duration = (ms: number | undefined) => {
+  if (ms === undefined) return "";
+  if (ms < 1_000) return `${Math.round(ms)} ms`;
+  if (ms < 120_000) return `${(ms / 1_000).toFixed(1)} s`;
+  if (ms < 7_200_000) return `${Math.round(ms / 60_000)} min`;
+  if (ms < 172_800_000) return `${Math.round(ms / 3_600_000)} h`;
+  return `${Math.round(ms / 86_400_000)} d`;
+};
+
+function printReport(report: ExecutionReport, logs: DurableLogLine[]) {
+  const table = new Table({
+    head: ["operation", "type", "status", "duration"],
+    style: { head: [] },
+    chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
+  });
+  for (const row of report.operations) table.push([row.name, row.type, row.status, duration(row.durationMs)]);
+  console.log(report.operations.length > 0 ? table.toString() : pc.yellow("  No durable operations: nothing was checkpointed."));
+  for (const line of logs) console.log(pc.dim(`  log ${line.level}: ${line.message ?? ""}`));
+  const summary = `${report.status} after ${report.invocations} invocation(s), ${duration(report.wallMs)} of wall time`;
+  console.log(report.status === "SUCCEEDED" ? pc.green(summary) : pc.red(summary));
+  if (report.result) console.log(JSON.stringify(report.result, null, 2));
+  if (report.error) console.log(pc.red(report.error));
+}
+
+const { handler } = (await import(pathToFileURL(handlerPath).href)) as { handler: DurableLambdaHandler };
+console.log(pc.bold(`Running ${label} on the local durable runtime (waits are skipped).`));
+
+await LocalDurableTestRunner.setupTestEnvironment({ skipTime: true });
+let failed = 0;
+try {
+  for (const transaction of transactions) {
+    console.log(pc.bold(`\nTransaction ${transaction.id}: ${transaction.amount} at ${transaction.vendor}`));
+    const logs: DurableLogLine[] = [];
+    const stopCapturing = captureDurableLogs((line) => logs.push(line));
+    let report: ExecutionReport;
+    try {
+      report = await runLocally(handler, transaction, async (message) => {
+        stopCapturing();
+        return answerer(message.text);
+      });
+    } finally {
+      stopCapturing();
+    }
+    printReport(report, logs);
+    if (report.status !== "SUCCEEDED") failed += 1;
+  }
+} finally {
+  await LocalDurableTestRunner.teardownTestEnvironment();
+}
+process.exitCode = failed === 0 ? 0 : 1;
