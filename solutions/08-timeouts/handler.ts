@@ -64,7 +64,7 @@ export const handler = withDurableExecution(async (event: unknown, context: Dura
   );
   const answer = firstAnswer(answers);
 
-  // Silence on both channels: \`parallel\` does not throw when every branch times out, it
+  // Silence on both channels: `parallel` does not throw when every branch times out, it
   // returns a failed batch. Escalate explicitly, in a step of its own.
   if (answer === undefined) {
     await context.step(`timeout-escalate-${id}`, () => payments.sendToFraudDepartment(transaction));

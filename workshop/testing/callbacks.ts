@@ -41,7 +41,12 @@ export async function callbackReady(run: FraudRun, name: string, guidance: strin
 }
 
 /** Sends the card holder's answer to the callback named `name` once its message is out. */
-export async function answerCallback(run: FraudRun, name: string, reply: CustomerReply, guidance: string): Promise<DurableOperation> {
+export async function answerCallback(
+  run: FraudRun,
+  name: string,
+  reply: CustomerReply,
+  guidance: string,
+): Promise<DurableOperation> {
   const operation = await callbackReady(run, name, guidance);
   const payload = typeof reply === "string" ? reply : JSON.stringify(reply);
   await settle(operation.sendCallbackSuccess(payload), guidance, name);
