@@ -16,13 +16,14 @@ const program = moduleCommand("reset", "Restore a module's starter files, discar
 const options = program.opts<{ yes?: boolean; from: string }>();
 const module = moduleArgument(program, program.args[0] as string);
 
-const files = learnerFiles(module).map((file) => {
+const withStarter = () => {
   try {
-    return { ...file, starter: pristineStarter(file.path, options.from) };
+    return learnerFiles(module).map((file) => ({ ...file, starter: pristineStarter(file.path, options.from) }));
   } catch (error) {
-    program.error((error as Error).message, { exitCode: 1 });
+    return program.error((error as Error).message, { exitCode: 1 });
   }
-});
+};
+const files = withStarter();
 const changed = files.filter((file) => file.current !== file.starter);
 
 if (changed.length === 0) {

@@ -1,0 +1,173 @@
+/**
+ * `npm run synth|deploy|destroy -- [options]`: runs the AWS CDK CLI (the `aws-cdk` dev
+ * dependency) on infra/app.ts, for the module chosen with `--module`.
+ *
+ * The choices travel to the app as CDK context (`-c module=06`), so `npx cdk synth -c module=06`
+ * does the same. The CLI is started with this Node.js binary and no shell, on every platform.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Command, CommanderError, Option } from "commander";
+import { repoRoot } from "../workshop/manifest.ts";
+import { STACK_NAME, chooseWorkflow, type WorkflowChoice } from "./workflow-entry.ts";
+
+export const actions = ["synth", "deploy", "destroy"] as const;
+export type CdkAction = (typeof actions)[number];
+
+/** What to run: the CDK action, the context for the app, and the arguments passed on to the CLI. */
+export interface CdkRun {
+  action: CdkAction;
+  context: Record<string, string>;
+  /** Options this command does not know, passed to `cdk` as given (`--profile dev`, `--require-approval never`). */
+  passThrough: string[];
+  workflow: WorkflowChoice;
+  mine: boolean;
+}
+
+/** A mistake on the command line: one line for the learner, exit code 2. */
+export class UsageError extends Error {
+  readonly exitCode = 2;
+}
+
+/** `--help` was shown: nothing to run, exit code 0. */
+export class HelpShown extends Error {
+  readonly exitCode = 0;
+}
+
+const examples = `
+Examples:
+  npm run synth                          # the finished workflow, offline, into cdk.out/
+  npm run synth -- --module 06           # your modules/06-callbacks/handler.ts
+  npm run deploy -- --module 8 --solution
+  npm run deploy -- --verification-timeout 300 --profile workshop
+  npm run destroy
+
+Options this command does not know (--profile, --require-approval, --output, -q, ...) are
+passed to the cdk CLI. Deploying needs an AWS account and a bootstrapped region
+(\`npx cdk bootstrap\`, once per account and region); synth needs neither.`;
+
+function parseSeconds(value: string): string {
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(seconds) || seconds < 1) {
+    throw new UsageError(`--verification-timeout must be a whole number of seconds, 1 or more; got "${value}".`);
+  }
+  return String(seconds);
+}
+
+function program(): Command {
+  return new Command("npm run synth|deploy|destroy --")
+    .description("Synthesize, deploy or destroy the durable fraud check with the AWS CDK.")
+    .addHelpText("after", examples)
+    .argument("<action>", `one of ${actions.join(", ")} (the npm script fills it in)`)
+    .argument("[cdk-options...]", "passed to the cdk CLI")
+    .option("-m, --module <module>", "the module whose handler.ts to deploy: 6, 06 or callbacks (default: the finished workflow)")
+    .option("--solution", "deploy that module's solution instead of your code")
+    .addOption(
+      new Option("--verification-timeout <seconds>", "how long the card holder has to answer (default: 86400, one day)").argParser(
+        parseSeconds,
+      ),
+    )
+    .option("--my-stack", "use your modules/09-deploy/stack.ts instead of the finished stack")
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .helpOption("-h, --help", "show this help")
+    .usage("[options]")
+    .exitOverride();
+}
+
+/** Reads the command line (without `node` and the script) into what to run; throws UsageError or HelpShown. */
+export function planCdkRun(argv: readonly string[], write: (text: string) => void = (text) => process.stdout.write(text)): CdkRun {
+  const command = program().configureOutput({ writeOut: write, writeErr: () => undefined });
+  try {
+    command.parse([...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) throw new HelpShown(error.message);
+      throw new UsageError(`${error.message.replace(/^error: /, "")} (see --help)`);
+    }
+    throw error;
+  }
+
+  const [action, passThrough = []] = command.processedArgs as [string, string[]];
+  if (!(actions as readonly string[]).includes(action)) {
+    throw new UsageError(`Unknown action "${action}". Use one of: ${actions.join(", ")}.`);
+  }
+  const options = command.opts<{ module?: string; solution?: boolean; verificationTimeout?: string; myStack?: boolean }>();
+
+  let workflow: WorkflowChoice;
+  try {
+    workflow = chooseWorkflow(options.module, { solution: options.solution === true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+
+  const context: Record<string, string> = {};
+  if (options.module !== undefined) context.module = workflow.module.number;
+  if (options.solution) context.solution = "true";
+  if (options.verificationTimeout !== undefined) context.verificationTimeoutSeconds = options.verificationTimeout;
+  if (options.myStack) context.stack = "mine";
+
+  return { action: action as CdkAction, context, passThrough, workflow, mine: options.myStack === true };
+}
+
+/** The aws-cdk CLI's entry script, from node_modules. */
+export function cdkBin(): string {
+  const require = createRequire(import.meta.url);
+  const packageJson = require.resolve("aws-cdk/package.json");
+  const { bin } = JSON.parse(readFileSync(packageJson, "utf8")) as { bin: { cdk: string } };
+  return join(dirname(packageJson), bin.cdk);
+}
+
+/** The process to start: this Node.js binary running the cdk CLI, with the context as `-c key=value`. */
+export function cdkInvocation(run: CdkRun): { command: string; args: string[] } {
+  const context = Object.entries(run.context).flatMap(([key, value]) => ["--context", `${key}=${value}`]);
+  return { command: process.execPath, args: [cdkBin(), run.action, ...context, ...run.passThrough] };
+}
+
+function summary(run: CdkRun): string {
+  const verb = { synth: "Synthesizing", deploy: "Deploying", destroy: "Destroying" }[run.action];
+  const stack = run.mine ? "your modules/09-deploy/stack.ts" : "the finished stack";
+  return run.action === "destroy"
+    ? `${verb} stack ${STACK_NAME}.`
+    : `${verb} ${run.workflow.label} with ${stack} as stack ${STACK_NAME}.`;
+}
+
+async function main(): Promise<number> {
+  let run: CdkRun;
+  try {
+    run = planCdkRun(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof HelpShown) return 0;
+    if (error instanceof UsageError) {
+      console.error(error.message);
+      return error.exitCode;
+    }
+    throw error;
+  }
+
+  console.error(summary(run));
+  const { command, args } = cdkInvocation(run);
+  const child = spawn(command, args, { cwd: repoRoot, stdio: "inherit" });
+  // Ctrl-C reaches the cdk CLI too; let it finish (or roll back) and report, then exit with it.
+  const ignore = () => undefined;
+  process.on("SIGINT", ignore);
+  return new Promise<number>((done, fail) => {
+    child.on("error", fail);
+    child.on("exit", (code, signal) => done(code ?? (signal ? 1 : 0)));
+  }).finally(() => process.off("SIGINT", ignore));
+}
+
+/** True when this file is the script Node.js was asked to run (not imported by a test). */
+function isMain(): boolean {
+  const script = process.argv[1];
+  if (script === undefined || !existsSync(script)) return false;
+  const here = realpathSync(fileURLToPath(import.meta.url));
+  const there = realpathSync(resolve(script));
+  return process.platform === "win32" ? here.toLowerCase() === there.toLowerCase() : here === there;
+}
+
+if (isMain()) process.exitCode = await main();
