@@ -1,0 +1,46 @@
+/**
+ * `npm test`: the maintainer check. Every solution passes its module's tests, every untouched
+ * starter fails them with TODO guidance, the repository's structure and types hold.
+ * The last line printed is `N passed, N failed`, plain, for CI.
+ */
+import { Command } from "commander";
+import pc from "picocolors";
+import { structureChecks } from "../checks/structure.ts";
+import { testChecks } from "../checks/module-tests.ts";
+import type { CheckResult } from "../checks/types.ts";
+import { typeCheck } from "../checks/typescript.ts";
+import { runTests } from "../test-run.ts";
+
+new Command("check")
+  .description(
+    "The maintainer check: every solution passes, every untouched starter fails with TODO guidance,\n" +
+      "the manifest, folders, guides and README agree, and the TypeScript type-checks.",
+  )
+  .parse();
+
+const started = performance.now();
+const [types, run] = await Promise.all([typeCheck(), runTests({ projects: ["starter", "solution", "repo"] })]);
+const results: CheckResult[] = [...structureChecks(), types, ...testChecks(run)];
+
+const groups = [...new Set(results.map((result) => result.group))];
+for (const group of groups) {
+  const inGroup = results.filter((result) => result.group === group);
+  const failed = inGroup.filter((result) => !result.ok);
+  const skipped = inGroup.filter((result) => result.skipped);
+  const mark = failed.length === 0 ? pc.green("✓") : pc.red("✗");
+  const skippedNote = skipped.length > 0 ? pc.yellow(`, ${skipped.length} skipped`) : "";
+  console.log(`${mark} ${group}: ${inGroup.length - failed.length}/${inGroup.length} passed${skippedNote}`);
+  for (const result of failed) {
+    console.log(pc.red(`    ✗ ${result.name}`));
+    if (result.detail) console.log(result.detail.replace(/^/gm, "        "));
+  }
+  for (const result of skipped) console.log(pc.yellow(`    - skipped: ${result.name}${result.detail ? ` (${result.detail})` : ""}`));
+}
+
+const passed = results.filter((result) => result.ok && !result.skipped).length;
+const failed = results.filter((result) => !result.ok).length;
+const skipped = results.filter((result) => result.skipped).length;
+console.log(pc.dim(`Checked in ${((performance.now() - started) / 1000).toFixed(1)} s.`));
+// Plain on purpose: CI reads this line, and colour libraries colour when CI is set.
+console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`);
+process.exitCode = failed === 0 ? 0 : 1;
