@@ -11,6 +11,7 @@ import {
 } from "@aws/durable-execution-sdk-js-testing";
 import { notifications, type VerificationMessage } from "../fraud/notifications.ts";
 import type { FraudCheckResult } from "../fraud/results.ts";
+import { realNow } from "./real-clock.ts";
 
 export type Answer = "approve" | "decline" | "silent";
 
@@ -71,7 +72,7 @@ export async function runLocally(
   payload: unknown,
   answerer: Answerer,
 ): Promise<ExecutionReport> {
-  const started = performance.now();
+  const started = realNow();
   const runner = new LocalDurableTestRunner<FraudCheckResult>({ handlerFunction: handler });
   const finished = runner.run({ payload });
 
@@ -92,7 +93,7 @@ export async function runLocally(
     error: failure ? `${failure.errorType ?? "Error"}: ${failure.errorMessage ?? ""}` : undefined,
     operations: operationRows(execution),
     invocations: execution.getInvocations().length,
-    wallMs: performance.now() - started,
+    wallMs: realNow() - started,
     answer,
   };
 }

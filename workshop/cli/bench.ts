@@ -1,0 +1,92 @@
+/**
+ * `npm run bench`: how long the maintainer check and the learner's loop take on this machine.
+ * Prints a report and writes nothing into the repository.
+ */
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
+import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
+import Table from "cli-table3";
+import { Command } from "commander";
+import pc from "picocolors";
+import { captureDurableLogs } from "../durable-logs.ts";
+import { folderName, modules, repoRoot, solutionDir } from "../manifest.ts";
+import { realNow } from "../real-clock.ts";
+
+const program = new Command("bench")
+  .description("Measure the wall time of npm test and its parts, and of each module's tests on its solution.")
+  .option("--skip-full", "do not time the whole npm test (saves a minute)")
+  .parse();
+const options = program.opts<{ skipFull?: boolean }>();
+
+const targets = { fullCheckS: 60, moduleS: 3 };
+const require = createRequire(import.meta.url);
+const vitestCli = join(dirname(require.resolve("vitest/package.json")), "vitest.mjs");
+const tscCli = require.resolve("typescript/bin/tsc");
+const npmCli = process.env.npm_execpath;
+
+/** Runs a command to its end, quietly, and returns its wall time in seconds. */
+function time(command: string, args: string[]): { seconds: number; ok: boolean } {
+  const started = realNow();
+  const run = spawnSync(command, args, { cwd: repoRoot, stdio: "ignore", env: { ...process.env, FORCE_COLOR: "0" } });
+  return { seconds: (realNow() - started) / 1000, ok: run.status === 0 };
+}
+const node = (args: string[]) => time(process.execPath, args);
+const seconds = (value: number) => `${value.toFixed(1)} s`;
+const verdict = (value: number, target: number) => (value <= target ? pc.green(`≤ ${target} s ✓`) : pc.red(`> ${target} s ✗`));
+
+console.log(pc.bold(`Benchmark on ${process.platform}, Node ${process.version}, ${(await import("node:os")).cpus().length} cores`));
+
+const parts = new Table({ head: ["what", "wall time", "target", "result"], style: { head: [] } });
+if (!options.skipFull) {
+  const full = npmCli ? node([npmCli, "test"]) : time("npm", ["test"]);
+  parts.push(["npm test (the whole check)", seconds(full.seconds), verdict(full.seconds, targets.fullCheckS), full.ok ? "green" : pc.red("failed")]);
+}
+const partRuns: [string, string[]][] = [
+  ["type-check (tsc)", [tscCli, "--noEmit", "-p", "."]],
+  ["module tests on the starters", [vitestCli, "run", "--project", "starter"]],
+  ["module tests on the solutions", [vitestCli, "run", "--project", "solution"]],
+  ["repository tests (CDK, service.json, tools)", [vitestCli, "run", "--project", "repo"]],
+];
+for (const [label, args] of partRuns) {
+  const run = node(args);
+  const expectedToFail = args.includes("starter");
+  const result = run.ok ? (expectedToFail ? pc.red("passed: a starter passes!") : "passed") : expectedToFail ? "failed, as starters must" : pc.red("failed");
+  parts.push([label, seconds(run.seconds), "", result]);
+}
+console.log(parts.toString());
+
+const perModule = new Table({ head: ["module", "solution tests, wall time", "target", "result"], style: { head: [] } });
+for (const module of modules) {
+  const run = node([vitestCli, "run", "--project", "solution", `modules/${folderName(module)}/`]);
+  perModule.push([`${module.number} ${module.slug}`, seconds(run.seconds), verdict(run.seconds, targets.moduleS), run.ok ? "passed" : pc.red("failed")]);
+}
+console.log(perModule.toString());
+
+// The longest durable wait of the curriculum, run on skipped time as the tests run it.
+const waitModule = modules.find((module) => module.slug === "waits");
+if (waitModule) {
+  const { handler } = (await import(pathToFileURL(join(solutionDir(waitModule), "handler.ts")).href)) as {
+    handler: DurableLambdaHandler;
+  };
+  const stop = captureDurableLogs(() => {});
+  await LocalDurableTestRunner.setupTestEnvironment({ skipTime: true });
+  const started = realNow();
+  const execution = await new LocalDurableTestRunner({ handlerFunction: handler }).run({
+    payload: { id: 1, amount: 7_500, location: "Lisbon", vendor: "Laptop Outlet" },
+  });
+  const wallMs = realNow() - started;
+  await LocalDurableTestRunner.teardownTestEnvironment();
+  stop();
+  const waits = execution.getOperations().map((operation) => ({
+    name: operation.getName(),
+    seconds: operation.getType() === "WAIT" ? (operation.getWaitDetails()?.waitSeconds ?? 0) : 0,
+  }));
+  const longest = waits.reduce((a, b) => (b.seconds > a.seconds ? b : a), { name: undefined, seconds: 0 });
+  console.log(
+    `Longest wait: ${longest.name ?? "none"}, ${longest.seconds} s (${(longest.seconds / 86_400).toFixed(1)} days) ` +
+      `simulated in ${Math.round(wallMs)} ms of wall time (module ${waitModule.number}'s solution, skipped time).`,
+  );
+}
