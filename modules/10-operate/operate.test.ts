@@ -1,0 +1,134 @@
+import { GetDurableExecutionHistoryCommand, LambdaClient, type Event } from "@aws-sdk/client-lambda";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseCustomerAnswer } from "../../fraud/customer-answer.ts";
+import { answerCommand as toolAnswer } from "../../operate/answers.ts";
+import { sample } from "../../operate/testing/fixtures.ts";
+import { startRecorder, type RecordedRequest, type Recorder } from "../../operate/testing/loopback.ts";
+import { guideFor } from "../../workshop/testing/guidance.ts";
+import { answerCommand, waitingCallbacks, type AnswerCommand } from "./callback.ts";
+
+const { todo } = guideFor(import.meta.url);
+const file = "callback.ts";
+const callbackId = sample.callbackIds.email;
+const callbacks = "/2025-12-01/durable-execution-callbacks";
+
+// A stand-in for Lambda on 127.0.0.1: it records each request and answers like the service.
+let recorder: Recorder;
+let lambda: LambdaClient;
+beforeAll(async () => {
+  recorder = await startRecorder();
+  lambda = new LambdaClient({
+    region: "eu-west-1",
+    endpoint: recorder.url,
+    credentials: { accessKeyId: "AKIDWORKSHOPTEST", secretAccessKey: "workshop-test-secret" },
+    maxAttempts: 1,
+  });
+});
+afterAll(async () => {
+  lambda.destroy();
+  await recorder.close();
+});
+
+/** Sends a command to the recorder and returns the request that arrived. */
+async function send(command: AnswerCommand | ReturnType<typeof toolAnswer>, guidance: string): Promise<RecordedRequest> {
+  const before = recorder.requests.length;
+  try {
+    await lambda.send(command as AnswerCommand);
+  } catch (error) {
+    throw new Error(`${guidance}\n  The SDK could not send it: ${String(error)}`);
+  }
+  const request = recorder.requests[before];
+  if (!request) throw new Error(`${guidance}\n  No request arrived.`);
+  return request;
+}
+
+/** The last part of a callback request's path: `succeed`, `fail` or `heartbeat`. */
+const action = (request: RecordedRequest): string => request.path.split("/").at(-1) ?? "";
+
+/** The history of tx-1001 while both channels wait, read through the SDK as a program would. */
+async function history(): Promise<Event[]> {
+  const response = await lambda.send(new GetDurableExecutionHistoryCommand({ DurableExecutionArn: sample.executionArn() }));
+  return response.Events ?? [];
+}
+
+describe("10 · operate: answering the card holder", () => {
+  it('approve sends a success whose result is {"approved":true}', async () => {
+    const guidance = todo(1, 'expected answerCommand(id, "approve") to send SendDurableExecutionCallbackSuccess with {"approved":true}', file);
+    const request = await send(answerCommand(callbackId, "approve"), guidance);
+
+    expect(action(request), guidance).toBe("succeed");
+    expect(request.path, guidance).toBe(`${callbacks}/${encodeURIComponent(callbackId)}/succeed`);
+    expect(request.body.toString(), guidance).toBe('{"approved":true}');
+    expect(parseCustomerAnswer(request.body.toString()), todo(1, "expected the workflow to read the result as an approval", file)).toBe(
+      "approved",
+    );
+  });
+
+  it("approve sends the same request as `npm run callback -- approve`", async () => {
+    const guidance = todo(1, "expected the same path and body as operate/answers.ts sends for approve", file);
+    const mine = await send(answerCommand(callbackId, "approve"), guidance);
+    const tool = await send(toolAnswer(callbackId, "approve"), guidance);
+
+    expect({ action: action(mine), body: mine.body.toString() }, guidance).toEqual({ action: action(tool), body: tool.body.toString() });
+    expect(mine.path, guidance).toBe(tool.path);
+  });
+
+  it('decline sends a success whose result is {"approved":false}, an answer and not an error', async () => {
+    const guidance = todo(2, 'expected answerCommand(id, "decline") to send SendDurableExecutionCallbackSuccess with {"approved":false}', file);
+    const request = await send(answerCommand(callbackId, "decline"), guidance);
+
+    expect(action(request), guidance).toBe("succeed");
+    expect(request.path, guidance).toBe(`${callbacks}/${encodeURIComponent(callbackId)}/succeed`);
+    expect(request.body.toString(), guidance).toBe('{"approved":false}');
+    expect(parseCustomerAnswer(request.body.toString()), todo(2, "expected the workflow to read the result as a decline", file)).toBe(
+      "declined",
+    );
+  });
+
+  it("fail sends a failure with an error type and message, like `npm run callback -- fail`", async () => {
+    const guidance = todo(2, 'expected answerCommand(id, "fail", message) to send SendDurableExecutionCallbackFailure', file);
+    const mine = await send(answerCommand(sample.callbackIds.sms, "fail", "SMS undeliverable"), guidance);
+    const tool = await send(toolAnswer(sample.callbackIds.sms, "fail", "SMS undeliverable"), guidance);
+
+    expect(action(mine), guidance).toBe("fail");
+    expect(mine.path, guidance).toBe(`${callbacks}/${encodeURIComponent(sample.callbackIds.sms)}/fail`);
+    const error = JSON.parse(mine.body.toString() || "{}") as Record<string, unknown>;
+    expect(error, todo(2, 'expected Error: { ErrorType: "VerificationFailed", ErrorMessage: message }', file)).toEqual({
+      ErrorType: "VerificationFailed",
+      ErrorMessage: "SMS undeliverable",
+    });
+    expect(error, guidance).toEqual(JSON.parse(tool.body.toString()));
+  });
+
+  it("finds both verification callbacks waiting in the history, with their channel", async () => {
+    const waiting = waitingCallbacks(await history());
+
+    expect(waiting, todo(3, "expected the email and the SMS callback of tx-1001, in the order they started", file)).toEqual([
+      { callbackId: sample.callbackIds.email, channel: "SendVerificationEmail" },
+      { callbackId: sample.callbackIds.sms, channel: "SendVerificationSMS" },
+    ]);
+  });
+
+  it("drops a callback once it has been answered or has timed out", async () => {
+    const events = await history();
+    const answered: Event = {
+      EventType: "CallbackSucceeded",
+      EventId: events.length + 1,
+      Id: "cb-email",
+      ParentId: "ctx-email",
+      CallbackSucceededDetails: { Result: { Payload: '{"approved":true}' } },
+    };
+    const timedOut: Event = {
+      EventType: "CallbackTimedOut",
+      EventId: events.length + 2,
+      Id: "cb-sms",
+      ParentId: "ctx-sms",
+      CallbackTimedOutDetails: { Error: { Payload: { ErrorType: "CallbackTimeout" } } },
+    };
+
+    expect(waitingCallbacks([...events, answered]), todo(3, "expected only the SMS callback once the email one was answered", file)).toEqual([
+      { callbackId: sample.callbackIds.sms, channel: "SendVerificationSMS" },
+    ]);
+    expect(waitingCallbacks([...events, answered, timedOut]), todo(3, "expected no callback once both have ended", file)).toEqual([]);
+  });
+});
