@@ -4,12 +4,13 @@
  */
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { FUNCTION_NAME } from "../infra/workflow-entry.ts";
 
 /**
  * The alias the deploy module publishes. `--function-name` defaults to it; pass the
  * `FunctionName` output of `npm run deploy` (plus `:live`) if your function has another name.
  */
-export const DEFAULT_FUNCTION = "durable-fraud-check:live";
+export const DEFAULT_FUNCTION = `${FUNCTION_NAME}:live`;
 
 export interface ConnectionOptions {
   region?: string;

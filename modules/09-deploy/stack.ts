@@ -6,6 +6,7 @@ import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import { join } from "node:path";
 import { DEFAULT_VERIFICATION_TIMEOUT_SECONDS } from "../../fraud/settings.ts";
+import { FUNCTION_NAME } from "../../infra/workflow-entry.ts";
 import { repoRoot } from "../../workshop/manifest.ts";
 
 /** Time the workflow needs besides waiting for the card holder: scoring with retries, the steps, replays. */
@@ -53,6 +54,7 @@ export class FraudCheckStack extends Stack {
     });
 
     this.fn = new NodejsFunction(this, "FraudCheck", {
+      functionName: FUNCTION_NAME,
       description: `Durable fraud check: ${props.workflowLabel ?? "the finished workflow"}`.slice(0, 256),
       entry: props.entry,
       handler: "handler",
@@ -115,8 +117,8 @@ export class FraudCheckStack extends Stack {
       description: "Start a medium-risk transaction (asynchronously: it waits for the card holder)",
       value:
         `aws durable-lambda invoke --function-name '${this.live.functionArn}' --invocation-type Event ` +
-        `--durable-execution-name 'txn-301-1' ` +
-        `--payload '{"id":301,"amount":250,"location":"Lisbon","vendor":"Gadget Store","score":3}' response.json`,
+        `--durable-execution-name 'tx-301' ` +
+        `--payload '{"id":301,"amount":250,"location":"Lisbon","vendor":"Gadget Store","score":3}' /dev/null`,
     });
     new CfnOutput(this, "ListExecutionsCommand", {
       value: `aws durable-lambda list-durable-executions-by-function --function-name '${this.fn.functionName}' --status-filter RUNNING`,
