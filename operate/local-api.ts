@@ -1,0 +1,127 @@
+/**
+ * `npm run local-api -- [--module NN] [--solution] [--port P]`: a local stand-in for the
+ * Lambda durable-execution API, on 127.0.0.1, for practising module 10 without an AWS account.
+ *
+ * The AWS CLI (`aws durable-lambda ... --endpoint-url http://127.0.0.1:9090`), `npm run invoke`
+ * and `npm run callback` (`--endpoint-url`) and any `@aws-sdk/client-lambda` code talk to it as
+ * they talk to Lambda. Each execution runs a workflow's `handler.ts` on the testing SDK's
+ * local durable runtime, in real time; VERIFICATION_TIMEOUT_SECONDS and REVIEW_HOLD_SECONDS
+ * shorten the day-long waits.
+ */
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Command, InvalidArgumentError } from "commander";
+import { UnknownModuleError } from "../workshop/manifest.ts";
+import { captureDurableLogs } from "../workshop/durable-logs.ts";
+import { moduleListHelp } from "../workshop/cli/options.ts";
+import { DEFAULT_FUNCTION_NAME, LATEST } from "./local-api/names.ts";
+import { HOST, startLocalApi, type LocalApi } from "./local-api/server.ts";
+import { shutdown } from "./local-api/shutdown.ts";
+import { chooseWorkflow, durations, executionTimeoutSeconds, loadHandler, UsageError } from "./local-api/workflow.ts";
+
+export const DEFAULT_PORT = 9090;
+
+const port = (value: string): number => {
+  const number = Number(value);
+  if (!/^\d{1,5}$/.test(value.trim()) || number > 65_535) throw new InvalidArgumentError("Use a port number from 0 to 65535 (0 picks a free one).");
+  return number;
+};
+
+interface Options {
+  module?: string;
+  solution?: boolean;
+  port: number;
+  functionName: string;
+}
+
+export function localApiCommand(): Command {
+  return new Command("npm run local-api --")
+    .description(
+      "Serve the Lambda durable-execution API on 127.0.0.1, for practising module 10 without an AWS account.\n" +
+        "Each execution runs a workflow's handler.ts on the local durable runtime, in real time.",
+    )
+    .option("-m, --module <module>", "run your code of this module (1, 01 or slug) instead of the finished workflow")
+    .option("--solution", "with --module: run the module's solution instead of your code")
+    .option("-p, --port <port>", `port on ${HOST} (0 picks a free one and prints it)`, port, DEFAULT_PORT)
+    .option("--function-name <name>", "the function name to answer to", DEFAULT_FUNCTION_NAME)
+    .addHelpText(
+      "after",
+      `${moduleListHelp()}
+
+Environment:
+  VERIFICATION_TIMEOUT_SECONDS  how long the card holder has to answer (default 86400, one day)
+  REVIEW_HOLD_SECONDS           module 05's review hold (default 86400)
+
+Examples:
+  npm run local-api
+  VERIFICATION_TIMEOUT_SECONDS=60 npm run local-api
+  npm run local-api -- --module 06 --port 0
+
+Then, in another terminal (any credentials do; the endpoint does not check them):
+  aws durable-lambda invoke --endpoint-url http://${HOST}:${DEFAULT_PORT} --function-name '${DEFAULT_FUNCTION_NAME}:live' ...
+  npm run invoke -- --endpoint-url http://${HOST}:${DEFAULT_PORT} --region us-east-1 --id 1001 --amount 6500
+
+Ctrl+C stops the endpoint and lists the executions still running, which are lost.`,
+    )
+    .showHelpAfterError("(run with --help for usage)");
+}
+
+function startupMessage(api: LocalApi, label: string, verification: number, reviewHold: number): string {
+  return [
+    `Local durable-lambda endpoint on ${api.url}`,
+    `Function ${api.functionName} (alias live -> version 1, and ${LATEST}) runs ${label} on the local durable runtime, in real time.`,
+    `The card holder has ${verification} s to answer (VERIFICATION_TIMEOUT_SECONDS); the review hold is ${reviewHold} s (REVIEW_HOLD_SECONDS).`,
+    `Point the AWS CLI or SDK here with --endpoint-url ${api.url} (dummy credentials are fine).`,
+    "Ctrl+C stops it; executions still running are listed, then lost.",
+    "",
+  ].join("\n");
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const program = localApiCommand();
+  program.parse([...argv], { from: "user" });
+  const options = program.opts<Options>();
+
+  let api: LocalApi;
+  const stamp = () => new Date().toISOString().slice(11, 19);
+  let label = "the workflow";
+  try {
+    const { verification, reviewHold } = durations();
+    const workflow = chooseWorkflow(options);
+    label = workflow.label;
+    const handler = await loadHandler(workflow);
+    api = await startLocalApi({
+      handler,
+      port: options.port,
+      functionName: options.functionName,
+      executionTimeoutSeconds: () => executionTimeoutSeconds(),
+      log: (line) => process.stdout.write(`${stamp()} ${line}\n`),
+    });
+    process.stdout.write(startupMessage(api, workflow.label, verification, reviewHold));
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof UnknownModuleError) program.error(error.message, { exitCode: 2 });
+    if (error instanceof Error && "code" in error && error.code === "EADDRINUSE") {
+      program.error(`Port ${options.port} on ${HOST} is in use: pass --port with another number, or --port 0 for a free one.`, { exitCode: 1 });
+    }
+    program.error(`Could not start the local endpoint with ${label}: ${error instanceof Error ? error.message : String(error)}`, { exitCode: 1 });
+  }
+
+  // The workflow's context.logger lines, one short line each, with the execution's name.
+  captureDurableLogs((line) => {
+    const execution = typeof line.executionArn === "string" ? api.registry.byRuntimeId(line.executionArn) : undefined;
+    process.stdout.write(`${stamp()} ${execution?.identity.name ?? "?"} log ${line.level}: ${line.message ?? ""}\n`);
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping.\n`);
+    void shutdown(api, (text) => process.stdout.write(text)).finally(() => process.exit(0));
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+const runDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (runDirectly) await main(process.argv.slice(2));

@@ -1,0 +1,584 @@
+/**
+ * The local durable-lambda endpoint (`npm run local-api`), end to end, on 127.0.0.1 only:
+ * the finished workflow runs on the local durable runtime behind it, and
+ * `@aws-sdk/client-lambda` and the real AWS CLI with `service.json` (throwaway HOME, dummy
+ * credentials) operate it as they would operate Lambda.
+ *
+ * The cases run at the same time. The AWS CLI commands (v1: all in one Python process, see
+ * `openAwsCli`) run one after the other; the module 10 guide's "No AWS account? Practise
+ * locally" walk-through is one of them, run as written. Callback timeouts are real time: the
+ * timeout cases start first, with VERIFICATION_TIMEOUT_SECONDS=1, and everything else with
+ * 60 s, which nothing reaches.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  GetDurableExecutionCommand,
+  GetDurableExecutionHistoryCommand,
+  GetDurableExecutionStateCommand,
+  InvokeCommand,
+  LambdaClient,
+  ListDurableExecutionsByFunctionCommand,
+  SendDurableExecutionCallbackFailureCommand,
+  SendDurableExecutionCallbackHeartbeatCommand,
+  SendDurableExecutionCallbackSuccessCommand,
+  StopDurableExecutionCommand,
+  type Event,
+  type GetDurableExecutionCommandOutput,
+  type InvocationType,
+} from "@aws-sdk/client-lambda";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { payments } from "../fraud/payments.ts";
+import { callbackMain } from "../operate/callback.ts";
+import { invokeMain } from "../operate/invoke.ts";
+import { DEFAULT_PORT, localApiCommand } from "../operate/local-api.ts";
+import { startLocalApi, type LocalApi } from "../operate/local-api/server.ts";
+import { shutdown } from "../operate/local-api/shutdown.ts";
+import { durations, executionTimeoutSeconds } from "../operate/local-api/workflow.ts";
+import { findAwsCli, makeCliHome, openAwsCli, run, shellCommandsIn, type AwsCliRunner, type CliHome, type RunResult, type ShellCommand } from "../operate/testing/aws-cli.ts";
+import { captureIo } from "../operate/testing/sandbox.ts";
+import { handler } from "../solutions/08-timeouts/handler.ts";
+import { captureDurableLogs } from "../workshop/durable-logs.ts";
+import { repoRoot } from "../workshop/manifest.ts";
+
+const FUNCTION = "durable-fraud-check";
+const LIVE = `${FUNCTION}:live`;
+const tx = (id: number, amount: number) => ({ id, amount, location: "Seattle, WA", vendor: "Outdoor Gear Co" });
+const encode = (value: unknown) => new TextEncoder().encode(typeof value === "string" ? value : JSON.stringify(value));
+const decode = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes ?? new Uint8Array());
+const parsedResult = (execution: { Result?: string | undefined }) => JSON.parse(execution.Result ?? "null") as { body: Record<string, unknown> };
+
+/** Polls `probe` every 50 ms until it returns something truthy; fails after `ms`. */
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The error a rejected SDK call carries: its name (the error code) and HTTP status. */
+async function failure(call: Promise<unknown>): Promise<{ name: string; status: number | undefined; message: string }> {
+  try {
+    await call;
+  } catch (error) {
+    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
+  }
+  throw new Error("expected the call to fail");
+}
+
+let api: LocalApi;
+let client: LambdaClient;
+const serverLog: string[] = [];
+let stopCapturing = () => {};
+/** Executions started with a one-second callback timeout, before everything else. */
+const timeoutArns: { sdk: string; cli: string } = { sdk: "", cli: "" };
+
+async function invoke(payload: unknown, { name, type = "Event", functionName = LIVE }: { name?: string; type?: InvocationType; functionName?: string } = {}) {
+  return client.send(
+    new InvokeCommand({
+      FunctionName: functionName,
+      InvocationType: type,
+      Payload: encode(payload),
+      ...(name ? { DurableExecutionName: name } : {}),
+    }),
+  );
+}
+
+async function history(arn: string): Promise<Event[]> {
+  return (await client.send(new GetDurableExecutionHistoryCommand({ DurableExecutionArn: arn }))).Events ?? [];
+}
+
+/** The execution's two verification callbacks, email first, once both have started. */
+async function callbackIds(arn: string): Promise<[string, string]> {
+  return waitFor(`the callbacks of ${arn}`, async () => {
+    const events = await history(arn);
+    const names = new Map(events.map((event) => [event.Id, event.Name]));
+    const started = events.filter((event) => event.EventType === "CallbackStarted");
+    if (started.length < 2) return undefined;
+    const idOf = (channel: string) => started.find((event) => names.get(event.ParentId) === channel)?.CallbackStartedDetails?.CallbackId ?? "";
+    return [idOf("SendVerificationEmail"), idOf("SendVerificationSMS")] as [string, string];
+  });
+}
+
+async function ended(arn: string, ms = 10_000): Promise<GetDurableExecutionCommandOutput> {
+  return waitFor(`${arn} to end`, async () => {
+    const execution = await client.send(new GetDurableExecutionCommand({ DurableExecutionArn: arn }));
+    return execution.Status === "RUNNING" ? undefined : execution;
+  }, ms);
+}
+
+beforeAll(async () => {
+  stopCapturing = captureDurableLogs(() => {});
+  vi.stubEnv("VERIFICATION_TIMEOUT_SECONDS", "1");
+  api = await startLocalApi({ handler, port: 0, executionTimeoutSeconds: () => executionTimeoutSeconds(), log: (line) => serverLog.push(line) });
+  expect(api.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  client = new LambdaClient({
+    endpoint: api.url,
+    region: "us-east-1",
+    credentials: { accessKeyId: "AKIDLOCALTEST", secretAccessKey: "local-test-secret" },
+    maxAttempts: 1,
+  });
+  // The timeout cases read VERIFICATION_TIMEOUT_SECONDS=1 when their callbacks start...
+  const [sdk, cli] = await Promise.all([invoke(tx(3001, 6500), { name: "timeout-sdk" }), invoke(tx(3002, 6500), { name: "timeout-cli" })]);
+  timeoutArns.sdk = sdk.DurableExecutionArn ?? "";
+  timeoutArns.cli = cli.DurableExecutionArn ?? "";
+  await Promise.all([callbackIds(timeoutArns.sdk), callbackIds(timeoutArns.cli)]);
+  // ...everything after them with 60 s, which no case waits out.
+  vi.stubEnv("VERIFICATION_TIMEOUT_SECONDS", "60");
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await api?.close();
+  vi.unstubAllEnvs();
+  stopCapturing();
+});
+
+describe.concurrent("local endpoint, with @aws-sdk/client-lambda", () => {
+  it("a low-risk transaction is authorized, synchronously", async () => {
+    const response = await invoke(tx(1101, 42), { type: "RequestResponse", name: "sdk-low" });
+    expect(response.StatusCode).toBe(200);
+    expect(response.FunctionError).toBeUndefined();
+    expect(response.ExecutedVersion).toBe("1");
+    expect(response.DurableExecutionArn).toMatch(/^arn:aws:lambda:us-east-1:\d{12}:function:durable-fraud-check:1\/durable-execution\/sdk-low\/[\w-]+$/);
+    expect(JSON.parse(decode(response.Payload))).toMatchObject({ body: { transaction_id: 1101, result: "authorized", fraud_score: 1 } });
+    const execution = await client.send(new GetDurableExecutionCommand({ DurableExecutionArn: response.DurableExecutionArn }));
+    expect(execution).toMatchObject({ Status: "SUCCEEDED", DurableExecutionName: "sdk-low", Version: "1", InputPayload: JSON.stringify(tx(1101, 42)) });
+    expect(execution.EndTimestamp!.getTime()).toBeGreaterThanOrEqual(execution.StartTimestamp!.getTime());
+    const compact = await client.send(new GetDurableExecutionCommand({ DurableExecutionArn: response.DurableExecutionArn, IncludeExecutionData: false }));
+    expect(compact).toMatchObject({ Status: "SUCCEEDED", ExecutionDataIncluded: false });
+    expect(compact.InputPayload ?? compact.Result).toBeUndefined();
+    const events = (await client.send(new GetDurableExecutionHistoryCommand({ DurableExecutionArn: response.DurableExecutionArn, IncludeExecutionData: false }))).Events;
+    expect(events?.find((event) => event.EventType === "ExecutionSucceeded")?.ExecutionSucceededDetails?.Result).toBeUndefined();
+  });
+
+  it("an invalid transaction fails the execution, and a synchronous invoke reports the function error", async () => {
+    const response = await invoke({ id: 1109 }, { type: "RequestResponse", name: "sdk-invalid" });
+    expect(response.StatusCode).toBe(200);
+    expect(response.FunctionError).toBe("Unhandled");
+    expect(JSON.parse(decode(response.Payload))).toMatchObject({ errorType: "InvalidTransactionError", errorMessage: expect.stringContaining('"amount" is missing') });
+    const execution = await client.send(new GetDurableExecutionCommand({ DurableExecutionArn: response.DurableExecutionArn }));
+    expect(execution).toMatchObject({ Status: "FAILED", Error: { ErrorType: "InvalidTransactionError" } });
+    expect((await history(response.DurableExecutionArn!)).at(-1)?.EventType).toBe("ExecutionFailed");
+    const failed = await client.send(new ListDurableExecutionsByFunctionCommand({ FunctionName: FUNCTION, Statuses: ["FAILED"] }));
+    expect(failed.DurableExecutions?.map((e) => e.DurableExecutionName)).toContain("sdk-invalid");
+  });
+
+  it("a high-risk transaction goes to the fraud department", async () => {
+    const response = await invoke(tx(1102, 25_000), { type: "RequestResponse" });
+    expect(JSON.parse(decode(response.Payload))).toMatchObject({ body: { result: "SentToFraudDept", fraud_score: 5 } });
+    const execution = await ended(response.DurableExecutionArn!);
+    expect(execution.Status).toBe("SUCCEEDED");
+    expect(execution.DurableExecutionName, "a generated name when none is given").toMatch(/^[\w-]{36}$/);
+  });
+
+  it("a medium-risk transaction waits, and the card holder approves through the callback id in the history", async () => {
+    const started = await invoke(tx(1103, 6500), { name: "sdk-approve" });
+    expect(started.StatusCode).toBe(202);
+    const arn = started.DurableExecutionArn!;
+    const [email, sms] = await callbackIds(arn);
+    expect((await client.send(new GetDurableExecutionCommand({ DurableExecutionArn: arn }))).Status).toBe("RUNNING");
+
+    const state = await client.send(new GetDurableExecutionStateCommand({ DurableExecutionArn: arn, CheckpointToken: "local" }));
+    expect(state.Operations?.[0]).toMatchObject({ Type: "EXECUTION", Status: "STARTED" });
+    expect(state.Operations?.filter((op) => op.Type === "CALLBACK").map((op) => op.CallbackDetails?.CallbackId)).toEqual([email, sms]);
+
+    await client.send(new SendDurableExecutionCallbackSuccessCommand({ CallbackId: email, Result: encode({ approved: true }) }));
+    const execution = await ended(arn);
+    expect(execution.Status).toBe("SUCCEEDED");
+    expect(parsedResult(execution).body).toMatchObject({ result: "authorized", customerVerificationResult: "TransactionApproved" });
+
+    const events = await history(arn);
+    expect(events[0]).toMatchObject({ EventType: "ExecutionStarted", EventId: 1 });
+    expect(events.at(-1)?.EventType).toBe("ExecutionSucceeded");
+    expect(events.map((event) => event.EventId)).toEqual(events.map((_, index) => index + 1));
+    expect(events.find((event) => event.EventType === "CallbackSucceeded")?.CallbackSucceededDetails?.Result?.Payload).toBe('{"approved":true}');
+    expect(events.some((event) => event.EventType === "InvocationCompleted")).toBe(true);
+    // The other channel's callback closed with the parallel step: answering it is refused.
+    expect(await failure(client.send(new SendDurableExecutionCallbackSuccessCommand({ CallbackId: sms, Result: encode({ approved: true }) })))).toMatchObject({
+      name: "CallbackTimeoutException",
+      status: 400,
+    });
+    expect(serverLog.some((line) => line.includes(`sdk-approve: SendVerificationEmail waits for callback ${email}`))).toBe(true);
+  });
+
+  it("a decline through send-durable-execution-callback-failure on both channels", async () => {
+    const arn = (await invoke(tx(1104, 6500), { name: "sdk-decline" })).DurableExecutionArn!;
+    const ids = await callbackIds(arn);
+    for (const id of ids) {
+      await client.send(new SendDurableExecutionCallbackFailureCommand({ CallbackId: id, Error: { ErrorType: "VerificationFailed", ErrorMessage: "no answer" } }));
+    }
+    const execution = await ended(arn);
+    expect(parsedResult(execution).body).toMatchObject({ result: "SentToFraudDept", customerVerificationResult: "TransactionDeclined" });
+    const failed = (await history(arn)).filter((event) => event.EventType === "CallbackFailed");
+    expect(failed[0]?.CallbackFailedDetails?.Error?.Payload).toMatchObject({ ErrorType: "VerificationFailed", ErrorMessage: "no answer" });
+  });
+
+  it("silence: both callbacks time out after VERIFICATION_TIMEOUT_SECONDS and the workflow escalates", async () => {
+    const execution = await ended(timeoutArns.sdk);
+    expect(parsedResult(execution).body).toMatchObject({ result: "SentToFraudDept", customerVerificationResult: "NoCustomerResponse" });
+    const events = await history(timeoutArns.sdk);
+    expect(events.filter((event) => event.EventType === "CallbackTimedOut")).toHaveLength(2);
+    expect(events.find((event) => event.EventType === "CallbackStarted")?.CallbackStartedDetails?.Timeout).toBe(1);
+    expect(execution.DurableConfig?.ExecutionTimeout).toBe(1 + 3600);
+  });
+
+  it("the same name and payload return the running execution; another payload is refused with 409", async () => {
+    const first = await invoke(tx(1105, 6500), { name: "sdk-once" });
+    const again = await invoke(tx(1105, 6500), { name: "sdk-once" });
+    expect(again.StatusCode).toBe(202);
+    expect(again.DurableExecutionArn).toBe(first.DurableExecutionArn);
+    const listed = await client.send(new ListDurableExecutionsByFunctionCommand({ FunctionName: FUNCTION, DurableExecutionName: "sdk-once" }));
+    expect(listed.DurableExecutions).toHaveLength(1);
+    expect(await failure(invoke(tx(1105, 9999), { name: "sdk-once" }))).toMatchObject({ name: "DurableExecutionAlreadyStartedException", status: 409 });
+    await client.send(new StopDurableExecutionCommand({ DurableExecutionArn: first.DurableExecutionArn }));
+  });
+
+  it("unknown executions, functions and versions are refused as the service refuses them", async () => {
+    const unknownArn = `arn:aws:lambda:us-east-1:000000000000:function:${FUNCTION}:1/durable-execution/nobody/00000000-0000-4000-8000-000000000000`;
+    const notFound = await Promise.all(
+      [
+      client.send(new GetDurableExecutionCommand({ DurableExecutionArn: unknownArn })),
+      client.send(new GetDurableExecutionHistoryCommand({ DurableExecutionArn: unknownArn })),
+      client.send(new StopDurableExecutionCommand({ DurableExecutionArn: unknownArn })),
+      invoke(tx(1, 1), { functionName: "no-such-function:live" }),
+      invoke(tx(1, 1), { functionName: `${FUNCTION}:prod` }),
+      client.send(new ListDurableExecutionsByFunctionCommand({ FunctionName: "no-such-function" })),
+      client.send(new SendDurableExecutionCallbackSuccessCommand({ CallbackId: "bm8tc3VjaC1jYWxsYmFjaw==", Result: encode("{}") })),
+      ].map(failure),
+    );
+    for (const refused of notFound) expect(refused).toMatchObject({ name: "ResourceNotFoundException", status: 404 });
+    expect(await failure(client.send(new GetDurableExecutionCommand({ DurableExecutionArn: "not-an-arn" })))).toMatchObject({ name: "InvalidParameterValueException", status: 400 });
+    expect(await failure(invoke(tx(1, 1), { functionName: FUNCTION }))).toMatchObject({ name: "InvalidParameterValueException", message: expect.stringContaining("qualified") });
+    expect(await failure(client.send(new InvokeCommand({ FunctionName: LIVE, Payload: encode("not json") })))).toMatchObject({ name: "InvalidRequestContentException" });
+    expect(await failure(invoke(tx(1, 1), { name: "bad name!" }))).toMatchObject({ name: "InvalidParameterValueException" });
+  });
+
+  it("$LATEST runs too, and its executions carry that version", async () => {
+    const response = await invoke(tx(1106, 42), { functionName: `${FUNCTION}:$LATEST`, type: "RequestResponse", name: "sdk-latest" });
+    expect(response.ExecutedVersion).toBe("$LATEST");
+    expect(response.DurableExecutionArn).toContain(`:function:${FUNCTION}:$LATEST/durable-execution/sdk-latest/`);
+    const latest = await client.send(new ListDurableExecutionsByFunctionCommand({ FunctionName: FUNCTION, Qualifier: "$LATEST" }));
+    expect(latest.DurableExecutions?.map((execution) => execution.DurableExecutionName)).toEqual(["sdk-latest"]);
+  });
+
+  it("a stop ends the execution at once, and none of its code runs afterwards", async () => {
+    const arn = (await invoke(tx(1107, 6500), { name: "sdk-stop" })).DurableExecutionArn!;
+    const [email] = await callbackIds(arn);
+    await client.send(new SendDurableExecutionCallbackHeartbeatCommand({ CallbackId: email }));
+    const stop = await client.send(
+      new StopDurableExecutionCommand({ DurableExecutionArn: arn, Error: { ErrorType: "OperatorStopped", ErrorMessage: "Workshop clean-up" } }),
+    );
+    expect(stop.StopTimestamp).toBeInstanceOf(Date);
+    const execution = await client.send(new GetDurableExecutionCommand({ DurableExecutionArn: arn }));
+    expect(execution).toMatchObject({ Status: "STOPPED", Error: { ErrorType: "OperatorStopped", ErrorMessage: "Workshop clean-up" } });
+    expect((await history(arn)).at(-1)).toMatchObject({ EventType: "ExecutionStopped", ExecutionStoppedDetails: { Error: { Payload: { ErrorType: "OperatorStopped" } } } });
+    expect(await failure(client.send(new SendDurableExecutionCallbackSuccessCommand({ CallbackId: email, Result: encode({ approved: true }) })))).toMatchObject({
+      name: "CallbackTimeoutException",
+    });
+    expect(await failure(client.send(new StopDurableExecutionCommand({ DurableExecutionArn: arn })))).toMatchObject({ name: "InvalidParameterValueException" });
+    const stopped = await client.send(new ListDurableExecutionsByFunctionCommand({ FunctionName: FUNCTION, Statuses: ["STOPPED"] }));
+    expect(stopped.DurableExecutions?.map((e) => e.DurableExecutionArn)).toContain(arn);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(payments.decisionsFor(1107), "no authorize or escalation after the stop").toEqual([]);
+    expect((await history(arn)).at(-1)?.EventType, "the history stays as it was stopped").toBe("ExecutionStopped");
+  });
+
+  it("lists by status, newest first, in pages", async () => {
+    const names = ["sdk-page-1", "sdk-page-2", "sdk-page-3"];
+    for (const name of names) await invoke(tx(1108, 42), { name, type: "RequestResponse" });
+    const query = { FunctionName: FUNCTION, Qualifier: "live", Statuses: ["SUCCEEDED" as const], StartedAfter: new Date(Date.now() - 60_000) };
+    const all = await client.send(new ListDurableExecutionsByFunctionCommand(query));
+    const ours = (all.DurableExecutions ?? []).map((e) => e.DurableExecutionName).filter((name) => names.includes(name ?? ""));
+    expect(ours).toEqual([...names].reverse());
+    const oldestFirst = await client.send(new ListDurableExecutionsByFunctionCommand({ ...query, ReverseOrder: true }));
+    expect((oldestFirst.DurableExecutions ?? []).map((e) => e.DurableExecutionName).filter((name) => names.includes(name ?? ""))).toEqual(names);
+    const first = await client.send(new ListDurableExecutionsByFunctionCommand({ ...query, MaxItems: 1 }));
+    expect(first.DurableExecutions).toHaveLength(1);
+    const second = await client.send(new ListDurableExecutionsByFunctionCommand({ ...query, MaxItems: 1, Marker: first.NextMarker }));
+    expect(second.DurableExecutions?.[0]?.DurableExecutionArn).not.toBe(first.DurableExecutions?.[0]?.DurableExecutionArn);
+    const none = await client.send(new ListDurableExecutionsByFunctionCommand({ ...query, StartedAfter: new Date(Date.now() + 60_000) }));
+    expect(none.DurableExecutions).toEqual([]);
+    const page = await client.send(new GetDurableExecutionHistoryCommand({ DurableExecutionArn: all.DurableExecutions![0]!.DurableExecutionArn, MaxItems: 2, ReverseOrder: true }));
+    expect(page.Events?.[0]?.EventType).toBe("ExecutionSucceeded");
+    expect(page.NextMarker).toBeDefined();
+  });
+
+  it("an execution that outlives the function's execution timeout ends TIMED_OUT", async () => {
+    const strict = await startLocalApi({ handler, port: 0, executionTimeoutSeconds: () => 1 });
+    const strictClient = new LambdaClient({ endpoint: strict.url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
+    try {
+      const started = await strictClient.send(new InvokeCommand({ FunctionName: LIVE, InvocationType: "Event", DurableExecutionName: "too-slow", Payload: encode(tx(5001, 6500)) }));
+      const execution = await waitFor("the execution timeout", async () => {
+        const current = await strictClient.send(new GetDurableExecutionCommand({ DurableExecutionArn: started.DurableExecutionArn }));
+        return current.Status === "RUNNING" ? undefined : current;
+      });
+      expect(execution).toMatchObject({ Status: "TIMED_OUT", Error: { ErrorType: "ExecutionTimedOut" }, DurableConfig: { ExecutionTimeout: 1 } });
+      const events = (await strictClient.send(new GetDurableExecutionHistoryCommand({ DurableExecutionArn: started.DurableExecutionArn }))).Events ?? [];
+      expect(events.at(-1)?.EventType).toBe("ExecutionTimedOut");
+    } finally {
+      strictClient.destroy();
+      await strict.close();
+    }
+  });
+
+  it("names the executions still running (SIGINT and SIGTERM call this)", async () => {
+    const second = await startLocalApi({ handler, port: 0, executionTimeoutSeconds: () => 3600 });
+    const secondClient = new LambdaClient({ endpoint: second.url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
+    let output = "";
+    try {
+      const running = await secondClient.send(new InvokeCommand({ FunctionName: LIVE, InvocationType: "Event", DurableExecutionName: "left-running", Payload: encode(tx(4001, 6500)) }));
+      await secondClient.send(new InvokeCommand({ FunctionName: LIVE, DurableExecutionName: "finished", Payload: encode(tx(4002, 42)) }));
+      const report = await shutdown(second, (text) => (output += text));
+      expect(report.running).toEqual([expect.objectContaining({ name: "left-running", arn: running.DurableExecutionArn, status: "RUNNING" })]);
+      expect(report.ended).toBe(1);
+      expect(output).toContain(`left-running  RUNNING  ${running.DurableExecutionArn}`);
+      expect(output).toContain("lost");
+      await expect(fetch(`${second.url}/2025-12-01/functions/${FUNCTION}/durable-executions`)).rejects.toThrow();
+    } finally {
+      secondClient.destroy();
+      await second.close();
+    }
+  });
+});
+
+const awsPath = findAwsCli();
+const inCi = process.env.CI === "true";
+const model = join(repoRoot, "service.json");
+const LOCAL_HEADING = "### No AWS account? Practise locally";
+
+/** The guide's section on the local endpoint: in module 10's guide, or in operate/LOCAL.md until it is there. */
+function localSection(): { text: string; commands: ShellCommand[] } {
+  const guide = readFileSync(join(repoRoot, "modules/10-operate/README.md"), "utf8");
+  const source = guide.includes(LOCAL_HEADING) ? guide : readFileSync(join(repoRoot, "operate/LOCAL.md"), "utf8");
+  const from = source.indexOf(LOCAL_HEADING);
+  expect(from, `a section "${LOCAL_HEADING}"`).toBeGreaterThanOrEqual(0);
+  const rest = source.slice(from + LOCAL_HEADING.length);
+  const next = rest.search(/^#{1,3} /m);
+  const text = next === -1 ? rest : rest.slice(0, next);
+  return { text, commands: shellCommandsIn(text) };
+}
+
+describe("local endpoint, with the AWS CLI and service.json", () => {
+  if (!awsPath || !existsSync(model)) {
+    const why = !awsPath ? "no `aws` on PATH" : "no service.json";
+    it(inCi ? "needs the AWS CLI and service.json under CI" : `skipped: ${why}`, ({ skip }) => {
+      if (inCi) throw new Error(`CI=true but ${why}: the AWS CLI half of the local endpoint tests cannot run.`);
+      skip();
+    });
+    return;
+  }
+  const cli = awsPath;
+  const cliTimeout = 60_000;
+  let home: CliHome;
+  /** One Python process runs every command when the CLI is v1 (a second of CPU saved per command). */
+  let cliRunner: AwsCliRunner | undefined;
+  let ready: Promise<RunResult>;
+  /** AWS CLI v2 reads blob options as base64 unless told so; v1 rejects the option. Found out on the first blob. */
+  let blobFlag: string[] | undefined;
+  const scenarios = new Map<string, Promise<void>>();
+
+  /** Runs `aws WORDS...` in the throwaway HOME; on AWS CLI v2, blob options get v2's flag. */
+  const aws = async (words: string[], env?: Record<string, string>): Promise<RunResult> => {
+    await ready;
+    const attempt = (extra: string[]) => cliRunner!.run([...words, ...extra], { timeoutMs: 30_000, ...(env ? { env } : {}) });
+    if (!words.some((word) => word === "--payload" || word === "--result")) return attempt([]);
+    if (blobFlag) return attempt(blobFlag);
+    const result = await attempt([]);
+    if (!/base64/i.test(result.stderr)) return result;
+    blobFlag = ["--cli-binary-format", "raw-in-base64-out"];
+    return attempt(blobFlag);
+  };
+  /** `aws durable-lambda ARGS --endpoint-url <local>`. */
+  const durableLambda = (...args: string[]): Promise<RunResult> =>
+    aws(["durable-lambda", ...args, "--endpoint-url", api.url, "--cli-connect-timeout", "5", "--cli-read-timeout", "20"]);
+  const json = (result: RunResult) => {
+    expect(result.code, result.stderr).toBe(0);
+    return JSON.parse(result.stdout) as Record<string, unknown>;
+  };
+
+  /** The cases, each a chain of commands, all started at once; each test awaits its own. */
+  const cases: Record<string, () => Promise<void>> = {
+    /**
+     * The module 10 guide's "No AWS account? Practise locally" walk-through, as written: its
+     * start-up and credentials lines, then each command of its code block in order, the
+     * example ARN and callback id replaced with the live ones, as a learner pastes them.
+     * Alongside, the same invoke again (idempotent) and with another payload (refused).
+     */
+    async guide() {
+      const { text, commands } = localSection();
+      expect(text, "the section names the endpoint's default address").toContain(`http://127.0.0.1:${DEFAULT_PORT}`);
+      const inline = [...text.matchAll(/`([^`]+)`/g)].map((match) => match[1]!);
+      for (const start of inline.filter((code) => /^(\w+=\S+ )*npm run local-api\b/.test(code))) {
+        const [assignments, args] = [start.split("npm run local-api")[0]!.trim(), start.split("npm run local-api")[1]!.replace(/^ --/, "").trim()];
+        localApiCommand().exitOverride().parse(args ? args.split(/\s+/) : [], { from: "user" });
+        const env = Object.fromEntries(assignments ? assignments.split(/\s+/).map((pair) => pair.split("=") as [string, string]) : []);
+        expect(() => durations(env), start).not.toThrow();
+      }
+      const exported = inline.find((code) => code.startsWith("export "));
+      expect(exported, "the section sets credentials for this terminal").toBeDefined();
+      const sectionEnv = Object.fromEntries(exported!.slice("export ".length).split(/\s+/).map((pair) => pair.split("=") as [string, string]));
+      expect(Object.keys(sectionEnv)).toEqual(expect.arrayContaining(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "AWS_REGION"]));
+
+      let arn = "";
+      let callbackId = "";
+      const live = (words: string[]) =>
+        words.map((word, index) => {
+          if (word === `http://127.0.0.1:${DEFAULT_PORT}`) return api.url;
+          if (/^arn:aws:lambda:.*\/durable-execution\/tx-1001\//.test(word)) return arn;
+          if (words[index - 1] === "--callback-id") return callbackId;
+          return word;
+        });
+      const inSection = (words: string[]) => aws(live(words), sectionEnv);
+      for (const command of commands) {
+        const [program, first, operation] = command.words;
+        if (program === "aws" && operation === "invoke") {
+          const started = json(await inSection(command.words.slice(1)));
+          arn = String(started.DurableExecutionArn);
+          expect(arn).toMatch(/^arn:aws:lambda:us-east-1:000000000000:function:durable-fraud-check:1\/durable-execution\/tx-1001\//);
+          const payloadAt = command.words.indexOf("--payload") + 1;
+          const otherPayload = command.words.map((word, index) => (index === payloadAt ? JSON.stringify(tx(1001, 1)) : word));
+          const [again, conflict] = await Promise.all([inSection(command.words.slice(1)), inSection(otherPayload.slice(1))]);
+          expect(json(again).DurableExecutionArn, "the same execution, not a second one").toBe(arn);
+          expect(conflict.code).not.toBe(0);
+          expect(conflict.stderr).toContain("DurableExecutionAlreadyStartedException");
+        } else if (program === "aws" && operation === "get-durable-execution-history") {
+          await callbackIds(arn);
+          const shown = await inSection(command.words.slice(1));
+          expect(shown.code, shown.stderr).toBe(0);
+          const rows = shown.stdout.trim().split("\n").map((row) => row.split(/\s+/));
+          expect(rows).toHaveLength(2);
+          callbackId = rows[0]![1]!;
+        } else if (program === "aws" && operation === "get-durable-execution") {
+          await ended(arn);
+          const execution = json(await inSection(command.words.slice(1)));
+          expect(execution).toMatchObject({ Status: "SUCCEEDED", DurableExecutionName: "tx-1001", Version: "1" });
+          expect(parsedResult(execution as { Result?: string }).body).toMatchObject({ customerVerificationResult: "TransactionApproved" });
+        } else if (program === "npm" && first === "run") {
+          const [, , script, , ...args] = live(command.words);
+          const main = { callback: callbackMain, invoke: invokeMain }[script ?? ""];
+          expect(main, command.text).toBeDefined();
+          for (const [name, value] of Object.entries(sectionEnv)) vi.stubEnv(name, value);
+          const io = captureIo();
+          expect(await main!(args, io), io.stderr).toBe(0);
+          if (script === "invoke") expect(io.stdout).toMatch(/Execution ARN: arn:aws:lambda:us-east-1:000000000000:function:durable-fraud-check:1\/durable-execution\/tx-1003\//);
+        } else {
+          throw new Error(`the local walk-through shows a command this test does not run: ${command.text}`);
+        }
+      }
+      expect(arn && callbackId, "the walk-through invoked, read the history and answered").toBeTruthy();
+    },
+
+    async low() {
+      await syncInvoke(2001, 42, "authorized");
+    },
+
+    async high() {
+      await syncInvoke(2002, 25_000, "SentToFraudDept");
+    },
+
+    async decline() {
+      const arn = (await invoke(tx(2004, 6500), { name: "cli-decline" })).DurableExecutionArn!;
+      const [email, sms] = await callbackIds(arn);
+      const error = { ErrorType: "VerificationFailed", ErrorMessage: "SMS undeliverable" };
+      const result = await durableLambda("send-durable-execution-callback-failure", "--callback-id", email, "--error", JSON.stringify(error));
+      expect(result.code, result.stderr).toBe(0);
+      // Both channels must fail for a decline; the second one through the SDK saves a CLI start.
+      await client.send(new SendDurableExecutionCallbackFailureCommand({ CallbackId: sms, Error: error }));
+      expect(parsedResult(await ended(arn)).body).toMatchObject({ customerVerificationResult: "TransactionDeclined" });
+      const failed = (await history(arn)).filter((event) => event.EventType === "CallbackFailed");
+      expect(failed.map((event) => event.CallbackFailedDetails?.Error?.Payload)).toEqual([error, error]);
+    },
+
+    async timeout() {
+      await ended(timeoutArns.cli);
+      const listed = await durableLambda(
+        "list-durable-executions-by-function",
+        "--function-name",
+        FUNCTION,
+        "--qualifier",
+        "live",
+        "--status-filter",
+        "SUCCEEDED",
+        "--durable-execution-name",
+        "timeout-cli",
+        "--query",
+        "DurableExecutions[].[DurableExecutionArn,Status]",
+        "--output",
+        "text",
+      );
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(listed.stdout.trim().split(/\s+/)).toEqual([timeoutArns.cli, "SUCCEEDED"]);
+      const execution = await client.send(new GetDurableExecutionCommand({ DurableExecutionArn: timeoutArns.cli }));
+      expect(parsedResult(execution).body).toMatchObject({ customerVerificationResult: "NoCustomerResponse" });
+    },
+
+    async unknown() {
+      const result = await durableLambda(
+        "get-durable-execution",
+        "--durable-execution-arn",
+        `arn:aws:lambda:eu-west-1:000000000000:function:${FUNCTION}:1/durable-execution/nobody/00000000-0000-4000-8000-000000000000`,
+      );
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toContain("ResourceNotFoundException");
+    },
+
+    async stop() {
+      const arn = (await invoke(tx(2005, 6500), { name: "cli-stop" })).DurableExecutionArn!;
+      await callbackIds(arn);
+      const error = { ErrorType: "OperatorStopped", ErrorMessage: "Workshop clean-up" };
+      const stop = json(await durableLambda("stop-durable-execution", "--durable-execution-arn", arn, "--error", JSON.stringify(error)));
+      expect(stop.StopTimestamp, "v1 prints the wire's epoch seconds, v2 an ISO date").toBeDefined();
+      const execution = json(await durableLambda("get-durable-execution", "--durable-execution-arn", arn));
+      expect(execution).toMatchObject({ Status: "STOPPED", Error: error, DurableExecutionName: "cli-stop", Version: "1", InputPayload: JSON.stringify(tx(2005, 6500)) });
+      expect(execution.EndTimestamp).toBeDefined();
+    },
+  };
+
+  async function syncInvoke(id: number, amount: number, result: string) {
+    const out = join(home.home, `result-${id}.json`);
+    const response = json(await durableLambda("invoke", "--function-name", LIVE, "--payload", JSON.stringify(tx(id, amount)), out));
+    expect(response).toMatchObject({ StatusCode: 200, ExecutedVersion: "1", DurableExecutionArn: expect.stringContaining(":function:durable-fraud-check:1/durable-execution/") });
+    expect(JSON.parse(readFileSync(out, "utf8"))).toMatchObject({ body: { transaction_id: id, result } });
+  }
+
+  beforeAll(() => {
+    home = makeCliHome();
+    // add-model first, in a process of its own: botocore reads ~/.aws/models once, when imported.
+    ready = run(cli, ["configure", "add-model", "--service-model", "file://./service.json", "--service-name", "durable-lambda"], {
+      env: home.env,
+      cwd: repoRoot,
+    }).then((result) => {
+      cliRunner = openAwsCli(cli, { env: home.env, cwd: repoRoot });
+      return result;
+    });
+    for (const [name, chain] of Object.entries(cases)) {
+      const running = chain();
+      running.catch(() => {}); // reported by its test
+      scenarios.set(name, running);
+    }
+  });
+  afterAll(async () => {
+    await Promise.allSettled(scenarios.values());
+    await cliRunner?.close();
+    home?.remove();
+  }, cliTimeout);
+
+  const test = (title: string, name: string) => it(title, () => scenarios.get(name), cliTimeout);
+
+  it("add-model succeeds", async () => {
+    const result = await ready;
+    expect(result.code, result.stderr).toBe(0);
+  });
+  test("the guide's local walk-through, as written: invoke (again: same ARN; another payload: 409), history, npm run callback approve, get", "guide");
+  test("invoke: a low-risk transaction, synchronously, to its final result", "low");
+  test("invoke: a high-risk transaction, synchronously, to its final result", "high");
+  test("a decline through send-durable-execution-callback-failure", "decline");
+  test("a timeout: the silent transaction is listed SUCCEEDED, escalated for no response", "timeout");
+  test("an unknown execution ARN: ResourceNotFoundException", "unknown");
+  test("stop-durable-execution, with an error, then get-durable-execution", "stop");
+});
