@@ -18,7 +18,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { planCdkRun } from "../infra/cdk-command.ts";
 import { callbackMain } from "../operate/callback.ts";
 import { invokeMain } from "../operate/invoke.ts";
-import { findAwsCli, limit, makeCliHome, run, shellCommandsIn, TEST_REGION, type CliHome, type RunResult, type ShellCommand } from "../operate/testing/aws-cli.ts";
+import { findAwsCli, makeCliHome, openAwsCli, run, shellCommandsIn, TEST_REGION, type AwsCliRunner, type CliHome, type RunResult, type ShellCommand } from "../operate/testing/aws-cli.ts";
 import { cliOutput, comparable, hasBlobPayload, loadModel, parseCliCall, sdkOutput, sendWithSdk } from "../operate/testing/cli-to-sdk.ts";
 import { sample } from "../operate/testing/fixtures.ts";
 import { startRecorder, type RecordedRequest } from "../operate/testing/loopback.ts";
@@ -124,8 +124,6 @@ describe("module 10 guide: the AWS CLI commands, against @aws-sdk/client-lambda"
     });
     return;
   }
-  const cli = aws;
-  const slot = limit(3);
   const cliFlags = (url: string) => ["--endpoint-url", url, "--cli-connect-timeout", "5", "--cli-read-timeout", "15"];
 
   interface Outcome {
@@ -137,6 +135,9 @@ describe("module 10 guide: the AWS CLI commands, against @aws-sdk/client-lambda"
 
   let home: CliHome;
   let mistakeHome: CliHome;
+  /** The guide's commands in one HOME, the add-model mistake in another: one Python process each for AWS CLI v1. */
+  let cli: AwsCliRunner;
+  let mistakeCli: AwsCliRunner;
   let addModel: RunResult;
   const outcomes = new Map<ShellCommand, Promise<Outcome>>();
   let mistake: Promise<{ wrongCopy: boolean; broken: RunResult; removed: boolean }>;
@@ -144,19 +145,20 @@ describe("module 10 guide: the AWS CLI commands, against @aws-sdk/client-lambda"
 
   const runs = new Map<string, Promise<{ cli: RunResult; cliRequests: RecordedRequest[] }>>();
 
-  /** Runs a command once, however often the guide shows it (each CLI start costs a second of CPU). */
+  /** Runs a command once, however often the guide shows it. */
   function runAgainstRecorder(words: string[], isV2: boolean): Promise<{ cli: RunResult; cliRequests: RecordedRequest[] }> {
     const key = JSON.stringify(words);
     if (!runs.has(key)) runs.set(key, runOnce(words, isV2));
     return runs.get(key)!;
   }
 
+  /** Each command gets a recorder of its own, so its requests are exactly the ones it sent. */
   async function runOnce(words: string[], isV2: boolean): Promise<{ cli: RunResult; cliRequests: RecordedRequest[] }> {
     const recorder = await startRecorder();
     try {
       const needsFlag = isV2 && words.some((w) => blobOptions.includes(w)) && !words.includes(v2Flag);
       const args = [...words.slice(1), ...(needsFlag ? [v2Flag, "raw-in-base64-out"] : []), ...cliFlags(recorder.url)];
-      const result = await slot(() => run(cli, args, { env: home.env, cwd: repoRoot }));
+      const result = await cli.run(args);
       return { cli: result, cliRequests: [...recorder.requests] };
     } finally {
       await recorder.close();
@@ -171,9 +173,11 @@ describe("module 10 guide: the AWS CLI commands, against @aws-sdk/client-lambda"
   beforeAll(async () => {
     home = makeCliHome();
     mistakeHome = makeCliHome();
+    cli = openAwsCli(aws, { env: home.env, cwd: repoRoot });
+    mistakeCli = openAwsCli(aws, { env: mistakeHome.env, cwd: repoRoot });
     const addModelCommand = commands.find((c) => kindOf(c) === "add-model");
     if (!addModelCommand) throw new Error(`${guidePath} shows no aws configure add-model command`);
-    addModel = await run(cli, addModelCommand.words.slice(1), { env: home.env, cwd: repoRoot });
+    addModel = await cli.run(addModelCommand.words.slice(1));
 
     // Which major version is installed? The guide's v2 command answers that for free: v1
     // refuses --cli-binary-format before sending anything. (Without one, ask --version.)
@@ -183,14 +187,14 @@ describe("module 10 guide: the AWS CLI commands, against @aws-sdk/client-lambda"
       const first = await runAgainstRecorder(v2Command.words, true);
       isV2 = first.cli.code === 0;
     } else {
-      const version = await run(cli, ["--version"], { env: home.env, cwd: repoRoot });
+      const version = await cli.run(["--version"]);
       isV2 = /aws-cli\/2\./.test(version.stdout + version.stderr);
     }
 
     for (const command of commands) {
       const kind = kindOf(command);
       if (kind === "aws-help") {
-        outcomes.set(command, slot(() => run(cli, command.words.slice(1), { env: home.env, cwd: repoRoot })).then((r) => ({ cli: r, cliRequests: [] })));
+        outcomes.set(command, cli.run(command.words.slice(1)).then((r) => ({ cli: r, cliRequests: [] })));
       }
       if (kind === "aws-operation") {
         outcomes.set(
@@ -211,10 +215,10 @@ describe("module 10 guide: the AWS CLI commands, against @aws-sdk/client-lambda"
       const recorder = await startRecorder();
       try {
         const wrong = addModelCommand.words.slice(1).filter((w, i, all) => w !== "--service-name" && all[i - 1] !== "--service-name");
-        await slot(() => run(cli, wrong, { env: mistakeHome.env, cwd: repoRoot }));
+        await mistakeCli.run(wrong);
         const wrongCopy = existsSync(join(mistakeHome.home, ".aws", "models", "lambda", String(model.metadata.apiVersion), "service-2.json"));
         const listFunctions = ["lambda", "list-functions", ...cliFlags(recorder.url)];
-        const broken = await slot(() => run(cli, listFunctions, { env: mistakeHome.env, cwd: repoRoot }));
+        const broken = await mistakeCli.run(listFunctions);
         if (!removeLambda) throw new Error(`${guidePath} shows no command that removes ~/.aws/models/lambda`);
         await run("bash", ["-c", removeLambda.text], { env: mistakeHome.env, cwd: repoRoot });
         // With the folder gone, the CLI reads only its built-in lambda model again.
@@ -236,6 +240,7 @@ describe("module 10 guide: the AWS CLI commands, against @aws-sdk/client-lambda"
 
   afterAll(async () => {
     await Promise.allSettled([...outcomes.values(), mistake, cleanUp]);
+    await Promise.allSettled([cli?.close(), mistakeCli?.close()]);
     home?.remove();
     mistakeHome?.remove();
   });

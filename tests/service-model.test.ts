@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../workshop/manifest.ts";
-import { findAwsCli, limit, makeCliHome, run, TEST_REGION, type CliHome, type RunResult } from "../operate/testing/aws-cli.ts";
+import { findAwsCli, makeCliHome, openAwsCli, TEST_REGION, type AwsCliRunner, type CliHome, type RunResult } from "../operate/testing/aws-cli.ts";
 import { cliName, loadModel } from "../operate/testing/cli-to-sdk.ts";
 import { startRecorder, type Recorder } from "../operate/testing/loopback.ts";
 import { modelOperation, sdkOperation } from "../operate/testing/model-shapes.ts";
@@ -102,39 +102,31 @@ describe("service.json in the AWS CLI", () => {
     });
     return;
   }
-  const cli = aws;
-
   let home: CliHome;
   let recorder: Recorder;
+  /** Every command of this block, in one HOME (one Python process for AWS CLI v1). */
+  let cli: AwsCliRunner;
   let addModel: RunResult;
-  const later = limit(3);
   const helps = new Map<string, Promise<RunResult>>();
   let proxied: Promise<RunResult>;
 
   beforeAll(async () => {
     home = makeCliHome();
     recorder = await startRecorder();
-    addModel = await run(
-      cli,
-      ["configure", "add-model", "--service-model", "file://./service.json", "--service-name", "durable-lambda"],
-      { env: home.env, cwd: repoRoot },
-    );
-    for (const name of durableOperations) {
-      helps.set(name, later(() => run(cli, ["durable-lambda", cliName(name), "help"], { env: home.env, cwd: repoRoot })));
-    }
+    cli = openAwsCli(aws, { env: home.env, cwd: repoRoot });
+    addModel = await cli.run(["configure", "add-model", "--service-model", "file://./service.json", "--service-name", "durable-lambda"]);
+    for (const name of durableOperations) helps.set(name, cli.run(["durable-lambda", cliName(name), "help"]));
     // No --endpoint-url: the CLI picks the real endpoint, and reaches it through the
     // recorder acting as an HTTPS proxy, which refuses the tunnel. Nothing leaves the machine.
-    proxied = later(() =>
-      run(
-        cli,
-        ["durable-lambda", "get-durable-execution", "--durable-execution-arn", "arn:aws:lambda:eu-west-1:111122223333:function:f:1/durable-execution/x/y", "--cli-connect-timeout", "5"],
-        { env: { ...home.env, HTTPS_PROXY: recorder.url, https_proxy: recorder.url, NO_PROXY: "", no_proxy: "" }, cwd: repoRoot },
-      ),
+    proxied = cli.run(
+      ["durable-lambda", "get-durable-execution", "--durable-execution-arn", "arn:aws:lambda:eu-west-1:111122223333:function:f:1/durable-execution/x/y", "--cli-connect-timeout", "5"],
+      { env: { HTTPS_PROXY: recorder.url, https_proxy: recorder.url, NO_PROXY: "", no_proxy: "" } },
     );
   }, 60_000);
 
   afterAll(async () => {
     await Promise.allSettled([...helps.values(), proxied]);
+    await cli?.close();
     await recorder?.close();
     home?.remove();
   });

@@ -3,11 +3,14 @@
  *
  * Every run gets a throwaway HOME (never the user's `~/.aws`), dummy credentials, no
  * inherited `AWS_*` settings and no proxy, and is killed if it outlives its time limit.
+ * `openAwsCli` runs many commands of AWS CLI v1 in one Python process (see aws-batch.py).
  */
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { basename, delimiter, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 
 /** The `aws` executable on PATH, or undefined. */
 export function findAwsCli(path = process.env.PATH ?? ""): string | undefined {
@@ -125,6 +128,207 @@ export function limit(n: number): <T>(task: () => Promise<T>) => Promise<T> {
       });
       next();
     });
+}
+
+/** The interpreter (and its arguments) that runs an AWS CLI v1 script. */
+export interface PythonCli {
+  command: string;
+  args: string[];
+}
+
+const pythonCache = new Map<string, PythonCli | undefined>();
+
+/**
+ * The Python that runs the AWS CLI v1 script `aws`: read from the script's shebang, after
+ * following a pyenv shim to the real script (`pyenv which aws`, with the same environment and
+ * folder, so the shim's choice). Undefined for anything else: AWS CLI v2's binary, aws.exe, a
+ * wrapper this does not know. Then the CLI runs one process per command, as a user would.
+ */
+export function pythonOfAwsCli(aws: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): PythonCli | undefined {
+  const key = `${aws}\0${cwd}\0${env.PYENV_VERSION ?? ""}`;
+  if (!pythonCache.has(key)) pythonCache.set(key, findPython(aws, env, cwd, 0));
+  return pythonCache.get(key);
+}
+
+function findPython(file: string, env: NodeJS.ProcessEnv, cwd: string, depth: number): PythonCli | undefined {
+  let text: string;
+  try {
+    const fd = openSync(file, "r");
+    try {
+      const buffer = Buffer.alloc(16_384);
+      text = buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString("utf8");
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  if (!text.startsWith("#!")) return undefined;
+  if (/\bawscli\.clidriver\b/.test(text)) {
+    // pip writes `#!/bin/sh` and an `'''exec' python "$0" "$@"` line when the path is too long.
+    const viaSh = /^'''exec' (?:"([^"]+)"|(\S+)) "\$0" "\$@"/m.exec(text);
+    const words = viaSh ? [viaSh[1] ?? viaSh[2]!] : text.slice(2, text.indexOf("\n")).trim().split(/\s+/);
+    const program = basename(words[0] ?? "") === "env" ? words.slice(1).find((w) => !w.startsWith("-")) : words[0];
+    if (!program || !/python|pypy/i.test(basename(program))) return undefined;
+    return { command: words[0]!, args: words.slice(1) };
+  }
+  // A pyenv shim: `exec "$PYENV_ROOT/libexec/pyenv" exec "$program" "$@"`.
+  const shim = /exec "([^"]*\/libexec\/pyenv)" exec /.exec(text);
+  if (shim && depth === 0) {
+    const root = /export PYENV_ROOT="([^"]+)"/.exec(text)?.[1];
+    try {
+      const real = execFileSync(shim[1]!, ["which", basename(file)], {
+        env: root ? { ...env, PYENV_ROOT: root } : env,
+        cwd,
+        encoding: "utf8",
+        timeout: 10_000,
+        stdio: ["ignore", "pipe", "ignore"],
+      }).trim();
+      return real ? findPython(real, env, cwd, depth + 1) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+export interface CliRunOptions {
+  /** Changes to the runner's environment for this command only; undefined removes a variable. */
+  env?: Record<string, string | undefined>;
+  timeoutMs?: number;
+}
+
+/** Runs AWS CLI commands in one throwaway environment (one HOME), one after the other. */
+export interface AwsCliRunner {
+  run(args: readonly string[], options?: CliRunOptions): Promise<RunResult>;
+  /** "batch" once the CLI runs in one Python process; "process" for one `aws` process per command. */
+  mode(): Promise<"batch" | "process">;
+  close(): Promise<void>;
+}
+
+/** At most three `aws` processes at a time, across all runners of a test file. */
+const processSlot = limit(3);
+
+const batchDriver = fileURLToPath(new URL("./aws-batch.py", import.meta.url));
+
+/**
+ * Runs the AWS CLI at `aws` with `env` (from `makeCliHome()`) in `cwd`.
+ *
+ * Starting `aws` costs most of a second of CPU (Python, then botocore), so when `aws` is the
+ * AWS CLI v1 script, every command goes to one Python process (aws-batch.py) that imports the
+ * installed awscli and calls `awscli.clidriver.main()` for each command with a fresh driver,
+ * exactly what the `aws` script does: the real CLI still parses, signs, sends and prints. Its
+ * environment is this one, so it reads no ~/.aws of the user and has the same proxy settings.
+ * Anything else (AWS CLI v2, aws.exe), or a Python that cannot import awscli, gets one `aws`
+ * process per command, at most three at a time.
+ *
+ * Commands run in the order given; HOME must stay the same (botocore reads ~/.aws/models once).
+ */
+export function openAwsCli(aws: string, { env, cwd }: { env: NodeJS.ProcessEnv; cwd: string }): AwsCliRunner {
+  const perProcess = (args: readonly string[], options: CliRunOptions = {}): Promise<RunResult> => {
+    const merged: NodeJS.ProcessEnv = { ...env };
+    for (const [name, value] of Object.entries(options.env ?? {})) {
+      if (value === undefined) delete merged[name];
+      else merged[name] = value;
+    }
+    return processSlot(() => run(aws, args, { env: merged, cwd, timeoutMs: options.timeoutMs }));
+  };
+
+  const python = pythonOfAwsCli(aws, env, cwd);
+  if (!python) {
+    return { run: perProcess, mode: async () => "process", close: async () => undefined };
+  }
+
+  interface Pending {
+    args: readonly string[];
+    options: CliRunOptions;
+    resolve(result: RunResult): void;
+    reject(error: unknown): void;
+    started?: number;
+  }
+  const queue: Pending[] = [];
+  let ready = false;
+  /** Set when the batch process is gone: what is still queued runs process by process. */
+  let failed: string | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let resolveMode!: (mode: "batch" | "process") => void;
+  const mode = new Promise<"batch" | "process">((resolve) => (resolveMode = resolve));
+  let driverStderr = "";
+
+  const child = spawn(python.command, [...python.args, batchDriver], { env, cwd, stdio: ["pipe", "pipe", "pipe"], shell: false });
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (driverStderr += chunk));
+  child.stdin.on("error", () => undefined);
+
+  /** The head of the queue has `timeoutMs` from the moment it can start (the driver's start counts). */
+  const arm = () => {
+    clearTimeout(timer);
+    const head = queue[0];
+    if (!head || failed) return;
+    head.started = Date.now();
+    const timeoutMs = head.options.timeoutMs ?? 30_000;
+    timer = setTimeout(() => {
+      if (!ready) return fail(`the batch driver did not start within ${timeoutMs} ms`, false);
+      const killed = queue.shift()!;
+      killed.resolve({ code: null, stdout: "", stderr: `[killed after ${timeoutMs} ms]`, ms: Date.now() - killed.started! });
+      fail(`killed after ${timeoutMs} ms`, false);
+    }, timeoutMs);
+  };
+
+  /** The batch is over: the head fails if it was running, the rest run process by process. */
+  const fail = (why: string, headWasRunning: boolean) => {
+    if (failed) return;
+    failed = why;
+    clearTimeout(timer);
+    if (!child.killed && child.exitCode === null) child.kill("SIGKILL");
+    resolveMode(ready ? "batch" : "process");
+    if (headWasRunning && ready) {
+      const head = queue.shift();
+      head?.resolve({ code: null, stdout: "", stderr: `[the AWS CLI batch process ended: ${why}]\n${driverStderr}`, ms: Date.now() - (head.started ?? Date.now()) });
+    }
+    if (queue.length > 0) console.warn(`AWS CLI batch process: ${why}; running ${queue.length} command(s) one \`aws\` process each.`);
+    for (const pending of queue.splice(0)) perProcess(pending.args, pending.options).then(pending.resolve, pending.reject);
+  };
+
+  createInterface({ input: child.stdout }).on("line", (line) => {
+    if (failed) return;
+    let message: Record<string, unknown>;
+    try {
+      message = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      return fail(`unexpected output: ${line}`, true);
+    }
+    if (!ready) {
+      if (message.ready !== true) return fail(`awscli cannot be imported: ${String(message.error)}`, false);
+      ready = true;
+      resolveMode("batch");
+      return arm();
+    }
+    const head = queue.shift();
+    if (!head) return fail(`a result for no command: ${line}`, false);
+    head.resolve({ code: message.code as number, stdout: String(message.stdout), stderr: String(message.stderr), ms: Date.now() - head.started! });
+    arm();
+  });
+  child.on("error", (error) => fail(`cannot start ${python.command}: ${error.message}`, true));
+  child.on("close", (code, signal) => fail(`exited with ${signal ?? `code ${code}`}`, true));
+
+  return {
+    run(args, options = {}) {
+      if (failed) return perProcess(args, options);
+      return new Promise<RunResult>((resolve, reject) => {
+        queue.push({ args, options, resolve, reject });
+        const env = Object.fromEntries(Object.entries(options.env ?? {}).map(([name, value]) => [name, value ?? null]));
+        child.stdin.write(`${JSON.stringify({ argv: args, env })}\n`);
+        if (queue.length === 1) arm();
+      });
+    },
+    mode: () => mode,
+    async close() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const closed = new Promise((resolve) => child.once("close", resolve));
+      child.stdin.end();
+      await closed;
+    },
+  };
 }
 
 export interface ShellCommand {
