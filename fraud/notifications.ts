@@ -15,7 +15,8 @@ export interface VerificationMessage {
   text: string;
 }
 
-class Notifications {
+/** The fake notification service; every module uses its one instance, {@link notifications}. */
+export class Notifications {
   readonly sent: VerificationMessage[] = [];
 
   reset(): void {

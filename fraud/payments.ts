@@ -17,7 +17,8 @@ export interface PaymentCall {
   duplicate: boolean;
 }
 
-class PaymentSystem {
+/** The fake payment system; every module uses its one instance, {@link payments}. */
+export class PaymentSystem {
   readonly calls: PaymentCall[] = [];
 
   reset(): void {

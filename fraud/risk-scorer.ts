@@ -28,7 +28,8 @@ export interface RiskScorerCall {
   outcome: "scored" | "unavailable";
 }
 
-class RiskScorer {
+/** The fake risk scorer; every module uses its one instance, {@link riskScorer}. */
+export class RiskScorer {
   readonly calls: RiskScorerCall[] = [];
   private failuresLeft = 0;
 

@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { folderName, modules, repoRoot, solutionDir, starterDir, type WorkshopModule } from "../manifest.ts";
+import { docsPages } from "../docs-site/pages.ts";
 import type { CheckResult } from "./types.ts";
 
 /** The sections every module guide has, in this order. */
@@ -89,17 +90,34 @@ function readmeProblems(): string[] {
   return ["README.md's module table does not match workshop/modules.json. It should read:", ...expected];
 }
 
-/** Commands a guide tells the learner to type must exist. */
+/** The code of a Markdown text, fenced blocks and inline spans, where a word after `npx` is a command. */
+const codeIn = (markdown: string): string =>
+  [...markdown.matchAll(/^(`{3,}|~{3,}).*\n([\s\S]*?)^\1/gm)].map((block) => block[2]).join("\n") +
+  "\n" +
+  [...markdown.matchAll(/`([^`\n]+)`/g)].map((span) => span[1]).join("\n");
+
+/**
+ * Commands a guide tells the reader to type must exist: `npm run X`, `npm start` and `npm test`
+ * name scripts of package.json, `npx X` a binary the project's dependencies install.
+ */
 function commandProblems(): string[] {
   const scripts = Object.keys(
     (JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts,
   );
-  const guides = [join(repoRoot, "README.md"), ...modules.map((module) => join(starterDir(module), "README.md"))];
+  const guides = [join(repoRoot, "README.md"), ...modules.map((module) => join(starterDir(module), "README.md")), ...docsPages()];
   const problems: string[] = [];
   for (const guide of guides.filter((path) => existsSync(path))) {
-    for (const match of readFileSync(guide, "utf8").matchAll(/npm run ([\w:-]+)/g)) {
-      const script = match[1] as string;
-      if (!scripts.includes(script)) problems.push(`${guide.slice(repoRoot.length + 1)} tells the reader to run "npm run ${script}", which package.json lacks`);
+    const where = guide.slice(repoRoot.length + 1);
+    const text = readFileSync(guide, "utf8");
+    for (const match of text.matchAll(/\bnpm (?:run(?:-script)? ([\w:-]+)|(start|test|stop|restart)\b)/g)) {
+      const script = (match[1] ?? match[2]) as string;
+      if (!scripts.includes(script)) problems.push(`${where} tells the reader to run "${match[0]}", which package.json lacks`);
+    }
+    for (const match of codeIn(text).matchAll(/\bnpx (?:--?[\w-]+ )*([@\w][\w./@-]*)/g)) {
+      const binary = match[1] as string;
+      if (!existsSync(join(repoRoot, "node_modules", ".bin", binary))) {
+        problems.push(`${where} tells the reader to run "npx ${binary}", which no dependency installs (node_modules/.bin/${binary})`);
+      }
     }
   }
   return [...new Set(problems)];
@@ -112,6 +130,6 @@ export function structureChecks(): CheckResult[] {
       check(`module ${module.number} has its starter with a TODO, its solution, its tests and a complete guide`, moduleProblems(module)),
     ),
     check("README.md's module table matches the manifest", readmeProblems()),
-    check("every `npm run` command in the guides exists in package.json", commandProblems()),
+    check("every `npm run`, `npm start`, `npm test` and `npx` command in the guides and docs/ exists", commandProblems()),
   ];
 }

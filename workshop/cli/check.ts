@@ -1,10 +1,12 @@
 /**
  * `npm test`: the maintainer check. Every solution passes its module's tests, every untouched
- * starter fails them with TODO guidance, the repository's structure and types hold.
+ * starter fails them with TODO guidance, the repository's structure and types hold, the docs
+ * lint clean, link right and build into a site that works in a browser.
  * The last line printed is `N passed, N failed`, plain, for CI.
  */
 import { Command } from "commander";
 import pc from "picocolors";
+import { docsChecks } from "../checks/docs.ts";
 import { structureChecks } from "../checks/structure.ts";
 import { testChecks } from "../checks/module-tests.ts";
 import type { CheckResult } from "../checks/types.ts";
@@ -14,13 +16,14 @@ import { runTests } from "../test-run.ts";
 new Command("check")
   .description(
     "The maintainer check: every solution passes, every untouched starter fails with TODO guidance,\n" +
-      "the manifest, folders, guides and README agree, and the TypeScript type-checks.",
+      "the manifest, folders, guides and README agree, the TypeScript type-checks, and the docs pass\n" +
+      "markdownlint, their links resolve, and the site builds and works in a headless Chromium.",
   )
   .parse();
 
 const started = performance.now();
-const [types, run] = await Promise.all([typeCheck(), runTests({ projects: ["starter", "solution", "repo"] })]);
-const results: CheckResult[] = [...structureChecks(), types, ...testChecks(run)];
+const [types, run, docs] = await Promise.all([typeCheck(), runTests({ projects: ["starter", "solution", "repo"] }), docsChecks()]);
+const results: CheckResult[] = [...structureChecks(), types, ...testChecks(run), ...docs];
 
 const groups = [...new Set(results.map((result) => result.group))];
 for (const group of groups) {

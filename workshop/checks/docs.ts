@@ -1,0 +1,216 @@
+/**
+ * The documentation checks of `npm test`: Markdown lint, internal links, the site build, and
+ * the built site in a real browser. Each tool runs in a child process, so the checks run in
+ * parallel with the type-check and the tests; the site is built into a temporary directory,
+ * never into the repository.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { repoRoot } from "../manifest.ts";
+import { checkSiteInBrowser, chromiumPath, openBrowser, searchTerm, type BrowserReport } from "../docs-site/browser.ts";
+import type { CheckResult } from "./types.ts";
+
+const group = "docs";
+
+interface Run {
+  code: number | null;
+  output: string;
+}
+
+/** Runs a command in the repository with colour off. */
+function run(command: string, args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      cwd: repoRoot,
+      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("error", (error) => resolve({ code: -1, output: error.message }));
+    child.on("close", (code) => resolve({ code, output: output.trim() }));
+  });
+}
+
+const firstLines = (text: string, count = 40) => {
+  const lines = text.split("\n");
+  return lines.length > count ? [...lines.slice(0, count), `… ${lines.length - count} more line(s)`].join("\n") : text;
+};
+
+const result = (name: string, ok: boolean, detail?: string): CheckResult => ({
+  group,
+  name,
+  ok,
+  ...(!ok && detail ? { detail } : {}),
+});
+
+/**
+ * Every Markdown file of the repository, relative to it: outside `node_modules/`, hidden folders
+ * and the folders `.gitignore` names (`site/`, `cdk.out/`, …). Listed here rather than globbed
+ * by each tool, which would walk all of `node_modules/` first.
+ */
+export function markdownFiles(): string[] {
+  const ignoredFolders = new Set(
+    readFileSync(join(repoRoot, ".gitignore"), "utf8")
+      .split("\n")
+      .map((line) => line.trim().replace(/^\//, "").replace(/\/$/, ""))
+      .filter((line) => line !== "" && !line.startsWith("#") && !/[*?[]/.test(line)),
+  );
+  ignoredFolders.add("node_modules");
+  const found: string[] = [];
+  const walk = (folder: string) => {
+    for (const entry of readdirSync(join(repoRoot, folder), { withFileTypes: true })) {
+      const path = folder === "" ? entry.name : `${folder}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (!entry.name.startsWith(".") && !ignoredFolders.has(entry.name)) walk(path);
+      } else if (entry.isFile() && entry.name.endsWith(".md")) {
+        found.push(path);
+      }
+    }
+  };
+  walk("");
+  return found.sort();
+}
+
+/** markdownlint-cli over every Markdown file, with the committed config (as `npm run lint:md`). */
+export async function markdownLintCheck(files = markdownFiles()): Promise<CheckResult> {
+  const name = "every Markdown file passes markdownlint (.markdownlint.jsonc)";
+  const lint = await run(process.execPath, [
+    join(repoRoot, "node_modules", "markdownlint-cli", "markdownlint.js"),
+    "--config",
+    ".markdownlint.jsonc",
+    ...files,
+  ]);
+  return result(name, lint.code === 0, firstLines(lint.output) || `markdownlint exited with ${lint.code}`);
+}
+
+/** remark-validate-links over every Markdown file: files and heading anchors, offline. */
+export async function linkCheck(files = markdownFiles()): Promise<CheckResult> {
+  const name = "every internal link in the Markdown resolves, to a file and, with #, to a heading (remark-validate-links)";
+  const links = await run(process.execPath, [
+    join(repoRoot, "node_modules", "remark-cli", "cli.js"),
+    ...files,
+    "--no-config",
+    "--no-ignore",
+    "--no-stdout",
+    "--frail",
+    "--quiet",
+    "--no-color",
+    // repository:false: no git remote lookup, no GitHub URLs, local files and headings only.
+    "--use",
+    "remark-validate-links=repository:false",
+  ]);
+  return result(name, links.code === 0, firstLines(links.output) || `remark exited with ${links.code}`);
+}
+
+/**
+ * Node runs the TypeScript itself where it can (22.18+, 23.6+): a second faster than tsx for
+ * the build, which imports typedoc and the TypeScript compiler.
+ */
+const typescriptRunner = (): string[] =>
+  (process.features as { typescript?: unknown }).typescript ? [] : ["--import", "tsx"];
+
+/** Builds the site into a temporary directory with `npm run docs`'s own code. */
+async function buildSiteCheck(out: string): Promise<{ check: CheckResult; built: boolean }> {
+  const name = "the site builds with typedoc with no warning (npm run docs)";
+  const build = await run(process.execPath, [...typescriptRunner(), join(repoRoot, "workshop", "cli", "docs.ts"), "--out", out]);
+  const built = build.code === 0 && existsSync(join(out, "index.html"));
+  return { check: result(name, built, firstLines(build.output) || `the build exited with ${build.code}`), built };
+}
+
+/** Every relative link of the built site's pages, checked on disk: the page exists and so does its #anchor. */
+export function siteLinkProblems(site: string): string[] {
+  const pages = (readdirSync(site, { recursive: true, encoding: "utf8" }) as string[]).filter((file) => file.endsWith(".html"));
+  const anchors = new Map<string, Set<string>>();
+  const anchorsOf = (file: string) => {
+    let found = anchors.get(file);
+    if (!found) {
+      const text = readFileSync(file, "utf8");
+      found = new Set([...text.matchAll(/\s(?:id|name)="([^"]+)"/g)].map((match) => match[1] as string));
+      anchors.set(file, found);
+    }
+    return found;
+  };
+  const problems: string[] = [];
+  for (const page of pages) {
+    const file = join(site, page);
+    for (const match of readFileSync(file, "utf8").matchAll(/\shref="([^"]*)"/g)) {
+      const href = (match[1] as string).replaceAll("&amp;", "&");
+      if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href === "") continue;
+      const [path = "", anchor] = href.split("#", 2);
+      const target = path === "" ? file : resolve(dirname(file), decodeURIComponent(path));
+      if (!existsSync(target)) problems.push(`${page} links to ${href}: no such file on the site`);
+      else if (anchor && target.endsWith(".html") && !anchorsOf(target).has(decodeURIComponent(anchor))) {
+        problems.push(`${page} links to ${href}: no such anchor`);
+      }
+    }
+  }
+  return [...new Set(problems)];
+}
+
+const browserNames = {
+  home: "in Chromium, the site's home page lists every module of the manifest, linked and in order",
+  diagram: "in Chromium, module 07's page shows its Mermaid diagram as a rendered svg, and every diagram of the site parses",
+  search: `in Chromium, the site's search box finds "${searchTerm}" in the guide that teaches it`,
+  site: "in Chromium, the site works offline: no page asks for anything off this machine",
+};
+
+function browserResults(report: BrowserReport): CheckResult[] {
+  return (Object.keys(browserNames) as (keyof typeof browserNames)[]).map((key) =>
+    result(browserNames[key], report[key].length === 0, report[key].join("\n")),
+  );
+}
+
+/** One verdict for all the browser checks when there is no Chromium: skipped, or failed under CI. */
+const inChromium = "the built site in Chromium (home page, module 07's diagram, search, offline)";
+
+function noChromium(reason: string): CheckResult {
+  const name = inChromium;
+  if (process.env["CI"] === "true") {
+    return { group, name, ok: false, detail: `${reason}; under CI=true this fails (.ci/run installs chromium)` };
+  }
+  return { group, name, ok: true, skipped: true, detail: reason };
+}
+
+/**
+ * The site, built, its links checked on disk, then opened in Chromium. Without Chromium the
+ * browser checks skip, except under CI.
+ */
+export async function siteChecks(): Promise<CheckResult[]> {
+  const out = await mkdtemp(join(tmpdir(), "workshop-site-check-"));
+  const executable = chromiumPath();
+  // Chromium starts while the site builds.
+  const browser = existsSync(executable) ? openBrowser(executable).catch((error: unknown) => error as Error) : undefined;
+  try {
+    const { check, built } = await buildSiteCheck(out);
+    const results = [check];
+    if (built) {
+      const problems = siteLinkProblems(out);
+      results.push(result("every link of the built site leads to a page, and an anchor, that exist", problems.length === 0, firstLines(problems.join("\n"))));
+    }
+    const opened = await browser;
+    if (opened === undefined) return [...results, noChromium(`no Chromium at ${executable}; install Debian's chromium (apt-get install chromium)`)];
+    if (opened instanceof Error) {
+      const message = String(opened.message).split("\n")[0] ?? "";
+      return [...results, result(inChromium, false, `Chromium did not start: ${message}`)];
+    }
+    try {
+      if (!built) return [...results, result(inChromium, false, "the site did not build, so there is nothing to open")];
+      return [...results, ...browserResults(await checkSiteInBrowser(out, opened))];
+    } finally {
+      await opened.close();
+    }
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+}
+
+/** All documentation checks, concurrently. */
+export async function docsChecks(): Promise<CheckResult[]> {
+  const files = markdownFiles();
+  const [lint, links, site] = await Promise.all([markdownLintCheck(files), linkCheck(files), siteChecks()]);
+  return [lint, links, ...site];
+}
