@@ -16,6 +16,11 @@ import { validateTransaction } from "../../fraud/transaction.ts";
 // Three attempts, 1 s then 2 s apart (with jitter): enough for a blip, short enough for a card payment.
 const scorerRetries = createRetryStrategy({ maxAttempts: 3, initialDelay: { seconds: 1 }, backoffRate: 2 });
 
+/**
+ * The finished fraud check: scores the transaction, authorizes low risk, sends high risk to the
+ * fraud department, and asks the card holder by email and SMS about the rest, the first answer
+ * winning. Silence until `VERIFICATION_TIMEOUT_SECONDS` escalates the transaction.
+ */
 export const handler = withDurableExecution(async (event: unknown, context: DurableContext): Promise<FraudCheckResult> => {
   const transaction = validateTransaction(event);
   const { id } = transaction;
