@@ -33,7 +33,16 @@ describe.concurrent("05 · durable waits, with waits skipped", () => {
     try {
       // A day-long wait: the runtime skips it, so the test does not wait a day.
       vi.stubEnv("REVIEW_HOLD_SECONDS", undefined);
-      const daylong = await runFraudCheck(handler, { ...purchase, id: 501 });
+      const daylongRun = startFraudCheck(handler, { ...purchase, id: 501 });
+      // The next execution reads the variable again: change it once this one has started its
+      // hold (or has ended without one), then let both run to the end.
+      await daylongRun.runner
+        .getOperation("review-hold-501")
+        .waitForData()
+        .catch(() => undefined);
+      vi.stubEnv("REVIEW_HOLD_SECONDS", "3600");
+      const hourlongRun = startFraudCheck(handler, { ...purchase, id: 502 });
+      const [daylong, hourlong] = await Promise.all([daylongRun.finished, hourlongRun.finished]);
 
       const names = operationNames(daylong);
       expect(names, todo(2, 'expected a wait named "review-hold-501" for a medium-risk transaction')).toContain(
@@ -55,9 +64,6 @@ describe.concurrent("05 · durable waits, with waits skipped", () => {
         "sendToFraudDepartment",
       ]);
 
-      // The next execution reads the variable again.
-      vi.stubEnv("REVIEW_HOLD_SECONDS", "3600");
-      const hourlong = await runFraudCheck(handler, { ...purchase, id: 502 });
       expect(
         holdSeconds(hourlong, 502),
         todo(3, "expected a hold of 3600 s after REVIEW_HOLD_SECONDS=3600: call reviewHoldSeconds() in the handler"),

@@ -1,5 +1,5 @@
 import type { TestResult } from "@aws/durable-execution-sdk-js-testing";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { notifications } from "../../fraud/notifications.ts";
 import { payments } from "../../fraud/payments.ts";
 import type { FraudCheckResult } from "../../fraud/results.ts";
@@ -15,35 +15,55 @@ import { operationNames, resultOf, startFraudCheck, useLocalRuntime } from "../.
 import { handler } from "./handler.ts";
 
 const { todo } = guideFor(import.meta.url);
-useLocalRuntime();
+// Each test uses its own transaction id, so they can run at the same time.
+useLocalRuntime({ concurrent: true });
 
 // A medium-risk transaction: the event's score 4 sends it to the card holder.
-const laptop = { id: 606, amount: 1899, location: "Lisbon", vendor: "Tech Corner", score: 4 };
+const laptop = (id: number) => ({ id, amount: 1899, location: "Lisbon", vendor: "Tech Corner", score: 4 });
 const EMAIL = "SendVerificationEmail";
 const askGuide = todo(1, `expected a waitForCallback named "${EMAIL}" that emails the card holder`);
 
-/** The result of an execution that went through finalize-606 (TODO 4). */
-function decided(execution: TestResult<FraudCheckResult>): FraudCheckResult {
+/** The result of an execution that went through finalize-<id> (TODO 4). */
+function decided(execution: TestResult<FraudCheckResult>, id: number): FraudCheckResult {
   const result = resultOf(execution, todo(4, "expected the execution to succeed once the card holder answered"));
-  const finalize = todo(4, 'expected the decision in a step named "finalize-606"');
-  expect(operationNames(execution), finalize).toContain("finalize-606");
+  const finalize = todo(4, `expected the decision in a step named "finalize-${id}"`);
+  expect(operationNames(execution), finalize).toContain(`finalize-${id}`);
   return result;
 }
 
-// Callback timeouts run on real time even in tests: keep them at one second.
-beforeEach(() => {
+// Callback timeouts run on real time even in tests: keep them at one second, for every test
+// of this file (the variable is process-wide and the tests run at the same time).
+beforeAll(() => {
   vi.stubEnv("VERIFICATION_TIMEOUT_SECONDS", "1");
 });
-afterEach(() => {
+afterAll(() => {
   vi.unstubAllEnvs();
 });
 
-describe("06 · asking the card holder", () => {
+describe.concurrent("06 · asking the card holder", () => {
+  // First, so that its second of real time overlaps with the other tests (vitest runs five at once).
+  it("stops waiting when the card holder does not answer in time", async () => {
+    const run = startFraudCheck(handler, laptop(612));
+    const callback = await callbackReady(run, EMAIL, askGuide);
+    const timeout = callbackTimeoutSeconds(callback);
+    if (timeout !== 1) {
+      // Without the right timeout this execution would wait a day: end it before failing.
+      await callback.sendCallbackSuccess(JSON.stringify({ approved: false }));
+      await run.finished;
+    }
+    expect(timeout, todo(2, "expected a callback timeout of VERIFICATION_TIMEOUT_SECONDS (1 in this test)")).toBe(1);
+
+    await run.finished;
+    const timedOut = todo(2, "expected the callback to time out after VERIFICATION_TIMEOUT_SECONDS");
+    expect(callbackStatus(callback), timedOut).toBe("TIMED_OUT");
+    expect(payments.callsFor("authorize", 612), todo(2, "silence must never authorize")).toHaveLength(0);
+  });
+
   it("emails the card holder the callback id to answer", async () => {
-    const run = startFraudCheck(handler, laptop);
+    const run = startFraudCheck(handler, laptop(606));
     const callback = await callbackReady(run, EMAIL, askGuide);
 
-    const emails = notifications.sentOn("email");
+    const emails = notifications.sentOn("email").filter((message) => message.transactionId === 606);
     expect(emails, todo(1, "expected exactly one verification email, sent by the submitter")).toHaveLength(1);
     expect(emails[0]?.callbackId, todo(1, "expected the email to carry the callback id the submitter was given")).toBe(
       callback.getCallbackDetails()?.callbackId,
@@ -58,7 +78,7 @@ describe("06 · asking the card holder", () => {
   });
 
   it("authorizes once, in finalize-<id>, when the card holder approves", async () => {
-    const run = startFraudCheck(handler, laptop);
+    const run = startFraudCheck(handler, laptop(607));
     await answerCallback(run, EMAIL, { approved: true }, askGuide);
     const execution = await run.finished;
 
@@ -66,89 +86,78 @@ describe("06 · asking the card holder", () => {
     expect(result, todo(4, "expected an approval to authorize the transaction")).toEqual({
       statusCode: 200,
       body: {
-        transaction_id: 606,
+        transaction_id: 607,
         amount: 1899,
         fraud_score: 4,
         result: "authorized",
         customerVerificationResult: "TransactionApproved",
       },
     });
-    expect(operationNames(execution), todo(4, 'expected the decision in a step named "finalize-606"')).toEqual([
+    expect(operationNames(execution), todo(4, 'expected the decision in a step named "finalize-607"')).toEqual([
       "fraudCheck",
-      "suspend-606",
+      "suspend-607",
       EMAIL,
-      "finalize-606",
+      "finalize-607",
     ]);
     expect(
-      payments.decisionsFor(606).map((call) => call.action),
-      todo(4, "expected exactly one authorize-or-escalate call, made by finalize-606"),
+      payments.decisionsFor(607).map((call) => call.action),
+      todo(4, "expected exactly one authorize-or-escalate call, made by finalize-607"),
     ).toEqual(["authorize"]);
   });
 
   it('escalates once when the card holder answers {"approved": false}', async () => {
-    const run = startFraudCheck(handler, laptop);
+    const run = startFraudCheck(handler, laptop(608));
     await answerCallback(run, EMAIL, { approved: false }, askGuide);
 
-    const result = decided(await run.finished);
+    const result = decided(await run.finished, 608);
     const guidance = todo(3, 'expected {"approved": false} to decline: parse the answer, do not just check that one came');
     expect(result.body, guidance).toMatchObject({
       result: "SentToFraudDept",
       customerVerificationResult: "TransactionDeclined",
     });
-    expect(payments.callsFor("authorize", 606), todo(3, 'a "no" must never authorize')).toHaveLength(0);
-    const once = todo(4, "expected exactly one authorize-or-escalate call, made by finalize-606");
-    expect(payments.decisionsFor(606), once).toHaveLength(1);
+    expect(payments.callsFor("authorize", 608), todo(3, 'a "no" must never authorize')).toHaveLength(0);
+    const once = todo(4, "expected exactly one authorize-or-escalate call, made by finalize-608");
+    expect(payments.decisionsFor(608), once).toHaveLength(1);
   });
 
   it("does not take an unreadable answer for an approval", async () => {
-    const run = startFraudCheck(handler, laptop);
+    const run = startFraudCheck(handler, laptop(609));
     await answerCallback(run, EMAIL, "yes please", askGuide);
 
-    const result = decided(await run.finished);
+    const result = decided(await run.finished, 609);
     expect(result.body.customerVerificationResult, todo(3, 'expected "yes please" (not JSON) to decline')).toBe(
       "TransactionDeclined",
     );
-    expect(payments.callsFor("authorize", 606), todo(3, "an unreadable answer must never authorize")).toHaveLength(0);
+    expect(payments.callsFor("authorize", 609), todo(3, "an unreadable answer must never authorize")).toHaveLength(0);
   });
 
   it("never authorizes when the channel sends a failure instead of an answer", async () => {
-    const run = startFraudCheck(handler, laptop);
+    const run = startFraudCheck(handler, laptop(610));
     await failCallback(run, EMAIL, askGuide);
     const execution = await run.finished;
 
     const never = todo(3, "a failure sent to the callback must never authorize");
-    expect(payments.callsFor("authorize", 606), never).toHaveLength(0);
+    expect(payments.callsFor("authorize", 610), never).toHaveLength(0);
     if (execution.getStatus() === "SUCCEEDED") {
       expect(execution.getResult()?.body.result, todo(3, "a failure is not an approval")).toBe("SentToFraudDept");
     }
   });
 
-  it("gives the card holder VERIFICATION_TIMEOUT_SECONDS to answer, read per execution", async () => {
-    vi.stubEnv("VERIFICATION_TIMEOUT_SECONDS", "42");
-    const run = startFraudCheck(handler, laptop);
-    const callback = await callbackReady(run, EMAIL, askGuide);
-    const timeout = callbackTimeoutSeconds(callback);
-    await callback.sendCallbackSuccess(JSON.stringify({ approved: false })); // end the execution either way
-    await run.finished;
+  // Alone, after the others: it changes VERIFICATION_TIMEOUT_SECONDS, which every execution reads.
+  it.sequential("gives the card holder VERIFICATION_TIMEOUT_SECONDS to answer, read per execution", async () => {
+    let timeout: number | undefined;
+    try {
+      vi.stubEnv("VERIFICATION_TIMEOUT_SECONDS", "42");
+      const run = startFraudCheck(handler, laptop(611));
+      const callback = await callbackReady(run, EMAIL, askGuide);
+      timeout = callbackTimeoutSeconds(callback);
+      await callback.sendCallbackSuccess(JSON.stringify({ approved: false })); // end the execution either way
+      await run.finished;
+    } finally {
+      vi.stubEnv("VERIFICATION_TIMEOUT_SECONDS", "1");
+    }
 
     const guidance = todo(2, "expected the callback's timeout to be verificationTimeoutSeconds(), read inside the handler");
     expect(timeout, guidance).toBe(42);
-  });
-
-  it("stops waiting when the card holder does not answer in time", async () => {
-    const run = startFraudCheck(handler, laptop);
-    const callback = await callbackReady(run, EMAIL, askGuide);
-    const timeout = callbackTimeoutSeconds(callback);
-    if (timeout !== 1) {
-      // Without the right timeout this execution would wait a day: end it before failing.
-      await callback.sendCallbackSuccess(JSON.stringify({ approved: false }));
-      await run.finished;
-    }
-    expect(timeout, todo(2, "expected a callback timeout of VERIFICATION_TIMEOUT_SECONDS (1 in this test)")).toBe(1);
-
-    await run.finished;
-    const timedOut = todo(2, "expected the callback to time out after VERIFICATION_TIMEOUT_SECONDS");
-    expect(callbackStatus(callback), timedOut).toBe("TIMED_OUT");
-    expect(payments.callsFor("authorize", 606), todo(2, "silence must never authorize")).toHaveLength(0);
   });
 });

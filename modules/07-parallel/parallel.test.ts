@@ -1,5 +1,5 @@
 import type { DurableOperation, TestResult } from "@aws/durable-execution-sdk-js-testing";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { notifications } from "../../fraud/notifications.ts";
 import { payments } from "../../fraud/payments.ts";
 import type { FraudCheckResult } from "../../fraud/results.ts";
@@ -15,23 +15,29 @@ import {
 import { handler } from "./handler.ts";
 
 const { todo } = guideFor(import.meta.url);
-useLocalRuntime();
+// Each test uses its own transaction id, so they can run at the same time.
+useLocalRuntime({ concurrent: true });
 
 // A medium-risk transaction: the event's score 3 sends it to the card holder.
-const concert = { id: 707, amount: 2400, location: "Porto", vendor: "Night Market Tickets", score: 3 };
+const concert = (id: number) => ({ id, amount: 2400, location: "Porto", vendor: "Night Market Tickets", score: 3 });
 const PARALLEL = "human-verification";
 const EMAIL = "SendVerificationEmail";
 const SMS = "SendVerificationSMS";
 const yes = JSON.stringify({ approved: true });
 const no = JSON.stringify({ approved: false });
 
-// Callback timeouts run on real time even in tests: keep them at one second.
-beforeEach(() => {
+// Callback timeouts run on real time even in tests: keep them at one second, for every test
+// of this file (the variable is process-wide and the tests run at the same time).
+beforeAll(() => {
   vi.stubEnv("VERIFICATION_TIMEOUT_SECONDS", "1");
 });
-afterEach(() => {
+afterAll(() => {
   vi.unstubAllEnvs();
 });
+
+/** The messages sent to the card holder about transaction `id` on `channel`. */
+const sentFor = (id: number, channel: "email" | "sms") =>
+  notifications.sentOn(channel).filter((message) => message.transactionId === id);
 
 /** True when `operation` runs inside the parallel named human-verification. */
 function insideParallel(run: FraudRun, operation: DurableOperation): boolean {
@@ -56,22 +62,23 @@ async function bothChannels(run: FraudRun): Promise<{ email: DurableOperation; s
   return { email, sms };
 }
 
-/** The result of an execution that went through finalize-707, read from the first answer (TODO 3). */
-function decided(execution: TestResult<FraudCheckResult>): FraudCheckResult {
+/** The result of an execution that went through finalize-<id>, read from the first answer (TODO 3). */
+function decided(execution: TestResult<FraudCheckResult>, id: number): FraudCheckResult {
   const result = resultOf(execution, todo(3, "expected the execution to succeed once a channel has answered"));
-  expect(operationNames(execution), todo(3, 'expected the decision in the step "finalize-707"')).toContain("finalize-707");
+  const finalize = todo(3, `expected the decision in the step "finalize-${id}"`);
+  expect(operationNames(execution), finalize).toContain(`finalize-${id}`);
   return result;
 }
 
-describe("07 · parallel verification", () => {
+describe.concurrent("07 · parallel verification", () => {
   it("asks on both channels, as two branches of the parallel human-verification", async () => {
-    const run = startFraudCheck(handler, concert);
+    const run = startFraudCheck(handler, concert(707));
     const { email, sms } = await bothChannels(run);
 
-    expect(notifications.sentOn("email").map((message) => message.callbackId), todo(1, "expected one email")).toEqual([
+    expect(sentFor(707, "email").map((message) => message.callbackId), todo(1, "expected one email")).toEqual([
       email.getCallbackDetails()?.callbackId,
     ]);
-    expect(notifications.sentOn("sms").map((message) => message.callbackId), todo(1, "expected one SMS")).toEqual([
+    expect(sentFor(707, "sms").map((message) => message.callbackId), todo(1, "expected one SMS")).toEqual([
       sms.getCallbackDetails()?.callbackId,
     ]);
     expect(email.getCallbackDetails()?.callbackId, todo(1, "expected each channel to have a callback of its own")).not.toBe(
@@ -85,35 +92,35 @@ describe("07 · parallel verification", () => {
   });
 
   it("authorizes when the SMS approves, with no email answer", async () => {
-    const run = startFraudCheck(handler, concert);
+    const run = startFraudCheck(handler, concert(708));
     const { sms } = await bothChannels(run);
     await sms.sendCallbackSuccess(yes);
 
-    const result = decided(await run.finished);
+    const result = decided(await run.finished, 708);
     expect(result.body, todo(3, "expected the SMS approval to win")).toMatchObject({
       result: "authorized",
       customerVerificationResult: "TransactionApproved",
     });
-    const once = todo(3, "expected exactly one authorize-or-escalate call, made by finalize-707");
-    expect(payments.decisionsFor(707).map((call) => call.action), once).toEqual(["authorize"]);
+    const once = todo(3, "expected exactly one authorize-or-escalate call, made by finalize-708");
+    expect(payments.decisionsFor(708).map((call) => call.action), once).toEqual(["authorize"]);
   });
 
   it("declines when the email says no, with no SMS answer", async () => {
-    const run = startFraudCheck(handler, concert);
+    const run = startFraudCheck(handler, concert(709));
     const { email } = await bothChannels(run);
     await email.sendCallbackSuccess(no);
 
-    const result = decided(await run.finished);
+    const result = decided(await run.finished, 709);
     expect(result.body, todo(3, 'expected the email\'s "no" to win')).toMatchObject({
       result: "SentToFraudDept",
       customerVerificationResult: "TransactionDeclined",
     });
-    const once = todo(3, "expected exactly one authorize-or-escalate call, made by finalize-707");
-    expect(payments.decisionsFor(707).map((call) => call.action), once).toEqual(["sendToFraudDepartment"]);
+    const once = todo(3, "expected exactly one authorize-or-escalate call, made by finalize-709");
+    expect(payments.decisionsFor(709).map((call) => call.action), once).toEqual(["sendToFraudDepartment"]);
   });
 
   it("completes on the first answer, without waiting for the other channel", async () => {
-    const run = startFraudCheck(handler, concert);
+    const run = startFraudCheck(handler, concert(710));
     const { email, sms } = await bothChannels(run);
     await sms.sendCallbackSuccess(yes);
     await run.finished;
@@ -129,14 +136,14 @@ describe("07 · parallel verification", () => {
   });
 
   it("declines when both channels send a failure", async () => {
-    const run = startFraudCheck(handler, concert);
+    const run = startFraudCheck(handler, concert(711));
     const { email, sms } = await bothChannels(run);
     const failure = { ErrorType: "DeliveryFailed", ErrorMessage: "the message could not be delivered" };
     await Promise.all([email.sendCallbackFailure(failure), sms.sendCallbackFailure(failure)]);
 
-    const result = decided(await run.finished);
+    const result = decided(await run.finished, 711);
     const declined = todo(3, 'expected "no succeeded branch" to decline: answers.succeeded()[0]?.result ?? "declined"');
     expect(result.body.customerVerificationResult, declined).toBe("TransactionDeclined");
-    expect(payments.decisionsFor(707).map((call) => call.action), declined).toEqual(["sendToFraudDepartment"]);
+    expect(payments.decisionsFor(711).map((call) => call.action), declined).toEqual(["sendToFraudDepartment"]);
   });
 });

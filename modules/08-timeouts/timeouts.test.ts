@@ -1,5 +1,5 @@
 import type { DurableOperation, TestResult } from "@aws/durable-execution-sdk-js-testing";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { notifications } from "../../fraud/notifications.ts";
 import { payments } from "../../fraud/payments.ts";
 import type { FraudCheckResult } from "../../fraud/results.ts";
@@ -17,7 +17,9 @@ import {
 import { handler } from "./handler.ts";
 
 const { todo } = guideFor(import.meta.url);
-useLocalRuntime();
+// Each test uses its own transaction id, so they can run at the same time: the one-second
+// timeouts overlap with each other and with the rest.
+useLocalRuntime({ concurrent: true });
 
 const shop = { location: "Madrid", vendor: "Gran Via Electronics" };
 const EMAIL = "SendVerificationEmail";
@@ -27,11 +29,12 @@ const yes = JSON.stringify({ approved: true });
 const no = JSON.stringify({ approved: false });
 const failure = { ErrorType: "DeliveryFailed", ErrorMessage: "the message could not be delivered" };
 
-// Callback timeouts run on real time even in tests: keep them at one second.
-beforeEach(() => {
+// Callback timeouts run on real time even in tests: keep them at one second, for every test
+// of this file (the variable is process-wide and the tests run at the same time).
+beforeAll(() => {
   vi.stubEnv("VERIFICATION_TIMEOUT_SECONDS", "1");
 });
-afterEach(() => {
+afterAll(() => {
   vi.unstubAllEnvs();
 });
 
@@ -46,87 +49,15 @@ async function bothChannels(run: FraudRun): Promise<{ email: DurableOperation; s
 /** The calls a transaction made to the payment system, by action, in order. */
 const decisions = (id: number) => payments.decisionsFor(id).map((call) => call.action);
 
+/** The messages sent to the card holder about one transaction (undefined: an event without an id). */
+const messagesFor = (id: number | undefined) => notifications.sent.filter((message) => message.transactionId === id);
+
 /** The result of a succeeded execution, with a plain explanation when it failed. */
 const succeeded = (execution: TestResult<FraudCheckResult>, guidance = "expected the execution to succeed") =>
   resultOf(execution, guidance);
 
-describe("08 · timeouts and escalation: the finished workflow", () => {
-  it("authorizes a low-risk transaction at once, without asking anyone", async () => {
-    const execution = await runFraudCheck(handler, { id: 801, amount: 12, ...shop });
-
-    expect(succeeded(execution).body).toEqual({ transaction_id: 801, amount: 12, fraud_score: 1, result: "authorized" });
-    expect(operationNames(execution)).toEqual(["fraudCheck", "authorize-801"]);
-    expect(decisions(801), "expected exactly one authorize call").toEqual(["authorize"]);
-    expect(notifications.sent, "a low-risk transaction asks no one").toHaveLength(0);
-  });
-
-  it("sends a high-risk transaction straight to the fraud department", async () => {
-    const execution = await runFraudCheck(handler, { id: 802, amount: 25_000, ...shop });
-
-    expect(succeeded(execution).body).toEqual({
-      transaction_id: 802,
-      amount: 25_000,
-      fraud_score: 5,
-      result: "SentToFraudDept",
-    });
-    expect(operationNames(execution)).toEqual(["fraudCheck", "sendToFraudDepartment-802"]);
-    expect(decisions(802), "expected exactly one sendToFraudDepartment call").toEqual(["sendToFraudDepartment"]);
-    expect(notifications.sent, "a high-risk transaction asks no one").toHaveLength(0);
-  });
-
-  it.each(["email", "sms"] as const)("authorizes a medium-risk transaction approved by %s", async (channel) => {
-    const run = startFraudCheck(handler, { id: 803, amount: 7_500, ...shop });
-    const callbacks = await bothChannels(run);
-    await callbacks[channel].sendCallbackSuccess(yes);
-    const execution = await run.finished;
-
-    expect(succeeded(execution).body).toEqual({
-      transaction_id: 803,
-      amount: 7_500,
-      fraud_score: 3,
-      result: "authorized",
-      customerVerificationResult: "TransactionApproved",
-    });
-    expect(operationNames(execution)).toEqual(
-      expect.arrayContaining(["fraudCheck", "suspend-803", "human-verification", channels[channel], "finalize-803"]),
-    );
-    expect(payments.callsFor("suspendCard", 803), "expected the card suspended once").toHaveLength(1);
-    expect(decisions(803), "expected exactly one authorize call, made by finalize-803").toEqual(["authorize"]);
-    const sent = notifications.sent.map((message) => message.channel).sort();
-    expect(sent, "expected one email and one SMS").toEqual(["email", "sms"]);
-  });
-
-  it.each(["email", "sms"] as const)('escalates as declined when the card holder says "no" by %s', async (channel) => {
-    const run = startFraudCheck(handler, { id: 804, amount: 50, ...shop, score: 4 });
-    const callbacks = await bothChannels(run);
-    await callbacks[channel].sendCallbackSuccess(no);
-    const execution = await run.finished;
-
-    expect(succeeded(execution).body).toMatchObject({
-      result: "SentToFraudDept",
-      customerVerificationResult: "TransactionDeclined",
-    });
-    expect(operationNames(execution)).toContain("finalize-804");
-    expect(decisions(804), 'a "no" makes exactly one sendToFraudDepartment call').toEqual(["sendToFraudDepartment"]);
-  });
-
-  it("escalates as declined, not as silence, when both channels send a failure", async () => {
-    const run = startFraudCheck(handler, { id: 805, amount: 50, ...shop, score: 3 });
-    const { email, sms } = await bothChannels(run);
-    await Promise.all([email.sendCallbackFailure(failure), sms.sendCallbackFailure(failure)]);
-    const execution = await run.finished;
-
-    const answered = todo(
-      2,
-      "a failure sent to a callback is an answer, not silence: " +
-        "only a CallbackTimeoutError (in each failure's error.cause) means nobody answered",
-    );
-    expect(succeeded(execution).body.customerVerificationResult, answered).toBe("TransactionDeclined");
-    expect(operationNames(execution), answered).toContain("finalize-805");
-    expect(operationNames(execution), answered).not.toContain("timeout-escalate-805");
-    expect(decisions(805), "expected exactly one sendToFraudDepartment call").toEqual(["sendToFraudDepartment"]);
-  });
-
+describe.concurrent("08 · timeouts and escalation: the finished workflow", () => {
+  // First, so that its second of real time overlaps with the other tests (vitest runs five at once).
   it("escalates in timeout-escalate-<id> when nobody answers in time", async () => {
     const run = startFraudCheck(handler, { id: 806, amount: 50, ...shop, score: 3 });
     const { email, sms } = await bothChannels(run);
@@ -159,20 +90,109 @@ describe("08 · timeouts and escalation: the finished workflow", () => {
     expect(decisions(806), once).toEqual(["sendToFraudDepartment"]);
   });
 
+  it("authorizes a low-risk transaction at once, without asking anyone", async () => {
+    const execution = await runFraudCheck(handler, { id: 801, amount: 12, ...shop });
+
+    expect(succeeded(execution).body).toEqual({ transaction_id: 801, amount: 12, fraud_score: 1, result: "authorized" });
+    expect(operationNames(execution)).toEqual(["fraudCheck", "authorize-801"]);
+    expect(decisions(801), "expected exactly one authorize call").toEqual(["authorize"]);
+    expect(messagesFor(801), "a low-risk transaction asks no one").toHaveLength(0);
+  });
+
+  it("sends a high-risk transaction straight to the fraud department", async () => {
+    const execution = await runFraudCheck(handler, { id: 802, amount: 25_000, ...shop });
+
+    expect(succeeded(execution).body).toEqual({
+      transaction_id: 802,
+      amount: 25_000,
+      fraud_score: 5,
+      result: "SentToFraudDept",
+    });
+    expect(operationNames(execution)).toEqual(["fraudCheck", "sendToFraudDepartment-802"]);
+    expect(decisions(802), "expected exactly one sendToFraudDepartment call").toEqual(["sendToFraudDepartment"]);
+    expect(messagesFor(802), "a high-risk transaction asks no one").toHaveLength(0);
+  });
+
+  it.each([
+    ["email", 803],
+    ["sms", 813],
+  ] as const)("authorizes a medium-risk transaction approved by %s", async (channel, id) => {
+    const run = startFraudCheck(handler, { id, amount: 7_500, ...shop });
+    const callbacks = await bothChannels(run);
+    await callbacks[channel].sendCallbackSuccess(yes);
+    const execution = await run.finished;
+
+    expect(succeeded(execution).body).toEqual({
+      transaction_id: id,
+      amount: 7_500,
+      fraud_score: 3,
+      result: "authorized",
+      customerVerificationResult: "TransactionApproved",
+    });
+    expect(operationNames(execution)).toEqual(
+      expect.arrayContaining(["fraudCheck", `suspend-${id}`, "human-verification", channels[channel], `finalize-${id}`]),
+    );
+    expect(payments.callsFor("suspendCard", id), "expected the card suspended once").toHaveLength(1);
+    expect(decisions(id), `expected exactly one authorize call, made by finalize-${id}`).toEqual(["authorize"]);
+    const sent = messagesFor(id)
+      .map((message) => message.channel)
+      .sort();
+    expect(sent, "expected one email and one SMS").toEqual(["email", "sms"]);
+  });
+
+  it.each([
+    ["email", 804],
+    ["sms", 814],
+  ] as const)('escalates as declined when the card holder says "no" by %s', async (channel, id) => {
+    const run = startFraudCheck(handler, { id, amount: 50, ...shop, score: 4 });
+    const callbacks = await bothChannels(run);
+    await callbacks[channel].sendCallbackSuccess(no);
+    const execution = await run.finished;
+
+    expect(succeeded(execution).body).toMatchObject({
+      result: "SentToFraudDept",
+      customerVerificationResult: "TransactionDeclined",
+    });
+    expect(operationNames(execution)).toContain(`finalize-${id}`);
+    expect(decisions(id), 'a "no" makes exactly one sendToFraudDepartment call').toEqual(["sendToFraudDepartment"]);
+  });
+
+  it("escalates as declined, not as silence, when both channels send a failure", async () => {
+    const run = startFraudCheck(handler, { id: 805, amount: 50, ...shop, score: 3 });
+    const { email, sms } = await bothChannels(run);
+    await Promise.all([email.sendCallbackFailure(failure), sms.sendCallbackFailure(failure)]);
+    const execution = await run.finished;
+
+    const answered = todo(
+      2,
+      "a failure sent to a callback is an answer, not silence: " +
+        "only a CallbackTimeoutError (in each failure's error.cause) means nobody answered",
+    );
+    expect(succeeded(execution).body.customerVerificationResult, answered).toBe("TransactionDeclined");
+    expect(operationNames(execution), answered).toContain("finalize-805");
+    expect(operationNames(execution), answered).not.toContain("timeout-escalate-805");
+    expect(decisions(805), "expected exactly one sendToFraudDepartment call").toEqual(["sendToFraudDepartment"]);
+  });
+
   it.each([
     ["a missing id", { amount: 10, ...shop }, "id"],
     ["an amount that is not a number", { id: 807, amount: "12.50", ...shop }, "amount"],
-    ["a negative amount", { id: 807, amount: -5, ...shop }, "amount"],
-    ["a score outside 0-5", { id: 807, amount: 10, ...shop, score: 7 }, "score"],
+    ["a negative amount", { id: 808, amount: -5, ...shop }, "amount"],
+    ["a score outside 0-5", { id: 809, amount: 10, ...shop, score: 7 }, "score"],
     ["a payload that is not an object", "please check transaction 807", "event"],
   ])("rejects %s, naming the field, before any side effect", async (_case, payload, field) => {
     const execution = await runFraudCheck(handler, payload);
+    // The other tests run meanwhile: count only the calls for this event's id. An event without
+    // an id would make calls without one, and the other tests' calls all carry theirs.
+    const id = typeof payload === "object" && "id" in payload ? payload.id : undefined;
 
     expect(execution.getStatus(), "expected bad input to fail the execution").toBe("FAILED");
     expect(execution.getError().errorMessage, `expected the error to name the field "${field}"`).toContain(`"${field}"`);
     expect(operationNames(execution), "expected no step at all to run").toEqual([]);
-    expect(payments.calls, "expected no call to the payment system").toHaveLength(0);
-    expect(notifications.sent, "expected no message to the card holder").toHaveLength(0);
-    expect(riskScorer.calls, "expected the risk scorer not to be asked").toHaveLength(0);
+    const paymentCalls = payments.calls.filter((call) => call.transactionId === id);
+    expect(paymentCalls, "expected no call to the payment system").toHaveLength(0);
+    expect(messagesFor(id), "expected no message to the card holder").toHaveLength(0);
+    const scorings = riskScorer.calls.filter((call) => call.transactionId === id);
+    expect(scorings, "expected the risk scorer not to be asked").toHaveLength(0);
   });
 });
