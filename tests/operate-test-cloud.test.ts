@@ -3,6 +3,7 @@
  * 127.0.0.1 (through the real CloudDurableTestRunner and AWS SDK), and its refusal to start
  * without credentials.
  */
+import { stripVTControlCharacters } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { makeCliHome, run } from "../operate/testing/aws-cli.ts";
 import { fakeDurableService, type FakeOptions } from "../operate/testing/fake-durable.ts";
@@ -20,7 +21,8 @@ async function smoke(module: string, fakeOptions: FakeOptions = {}) {
   try {
     const io = captureIo();
     const code = await testCloudMain([module, "--endpoint-url", recorder.url, "--poll-ms", "50", "--timeout", "40"], io, () => 1_769_853_600_000);
-    return { code, ...io, fake, requests: recorder.requests };
+    // Colour codes come and go with the terminal and with CI=true; the assertions read the text.
+    return { code, stdout: stripVTControlCharacters(io.stdout), stderr: stripVTControlCharacters(io.stderr), fake, requests: recorder.requests };
   } finally {
     await recorder.close();
   }
