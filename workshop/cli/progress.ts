@@ -45,7 +45,11 @@ const rows = modules.map((module) => {
 });
 
 const paint = { done: pc.green, "in progress": pc.yellow, "not started": pc.dim } satisfies Record<State, (s: string) => string>;
-const table = new Table({ head: ["", "module", "state", "tests passing"], style: { head: [] } });
+const table = new Table({
+  head: ["", "module", "state", "tests passing"],
+  style: { head: [] },
+  chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
+});
 for (const row of rows) {
   table.push([row.module.number, row.module.title, paint[row.state](row.state), `${row.passed}/${row.total}`]);
 }
