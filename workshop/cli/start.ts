@@ -58,9 +58,6 @@ const handlerPath = join(useSolution ? solutionDir(chosen) : starterDir(chosen),
 const label = `${useSolution ? "solutions" : "modules"}/${folderName(chosen)}/handler.ts`;
 if (!existsSync(handlerPath)) program.error(`${label} does not exist. Restore it: npm run reset -- ${chosen.number}`);
 
-// Callback timeouts run on real time even when waits are skipped: a one-day timeout would
-// keep a silent card holder's execution open for a day. Shorten it unless asked otherwise.
-process.env.VERIFICATION_TIMEOUT_SECONDS ??= "3";
 
 const samples = [
   { id: 1001, amount: 4.5, location: "Seattle, WA", vendor: "Corner Coffee" },
@@ -73,6 +70,11 @@ const transactions =
     : [{ id: 1000, amount: options.amount ?? 7_500, location: "Lisbon, PT", vendor: "Laptop Outlet", score: options.score }];
 
 const interactive = process.stdin.isTTY && process.stdout.isTTY && options.answer === undefined;
+
+// Callback timeouts run on real time even when waits are skipped: a one-day timeout would
+// keep a silent card holder's execution open for a day. Shorten it unless asked otherwise,
+// leaving a person at the prompt time to read and answer before the callback times out.
+process.env.VERIFICATION_TIMEOUT_SECONDS ??= interactive ? "30" : "3";
 const answerer = async (text: string): Promise<Answer> => {
   if (!interactive) {
     const answer = options.answer ?? "approve";
@@ -85,7 +87,10 @@ const answerer = async (text: string): Promise<Answer> => {
     choices: [
       { name: "Yes, that was me (approve)", value: "approve" },
       { name: "No, that was not me (decline)", value: "decline" },
-      { name: `Stay silent (times out after ${process.env.VERIFICATION_TIMEOUT_SECONDS} s)`, value: "silent" },
+      {
+        name: `Stay silent (the workflow escalates after ${process.env.VERIFICATION_TIMEOUT_SECONDS} s; set VERIFICATION_TIMEOUT_SECONDS to change)`,
+        value: "silent",
+      },
     ],
   });
 };
