@@ -1,0 +1,52 @@
+/**
+ * `npm start`, as CI and a learner without a terminal run it: no prompt, a simulated answer.
+ */
+import { spawn } from "node:child_process";
+import { stripVTControlCharacters } from "node:util";
+import { describe, expect, it } from "vitest";
+import { repoRoot } from "../workshop/manifest.ts";
+
+function start(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "workshop/cli/start.ts", ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, VERIFICATION_TIMEOUT_SECONDS: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output: stripVTControlCharacters(output) });
+    });
+  });
+}
+
+describe.concurrent("npm start", () => {
+  it("runs the finished workflow on a medium-risk transaction and applies the simulated answer", async () => {
+    const { code, output } = await start(["--amount", "7500", "--answer", "decline"]);
+
+    expect(code, output).toBe(0);
+    expect(output).toContain("Running solutions/08-timeouts/handler.ts");
+    expect(output).toContain("simulated answer: decline");
+    expect(output).toMatch(/finalize-1000\s.*SUCCEEDED/);
+    expect(output).toContain('"customerVerificationResult": "TransactionDeclined"');
+  });
+
+  it("escalates a silent card holder once the callback times out", async () => {
+    const { code, output } = await start(["--amount", "7500", "--answer", "silent"]);
+
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/timeout-escalate-1000\s.*SUCCEEDED/);
+    expect(output).toContain('"customerVerificationResult": "NoCustomerResponse"');
+  });
+
+  it("rejects an unknown module with the valid ones and exit code 2", async () => {
+    const { code, output } = await start(["--module", "42"]);
+
+    expect(code).toBe(2);
+    expect(output).toContain('Unknown module "42". Valid modules: 1, 01 or first-step');
+  });
+});
