@@ -6,16 +6,13 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
-import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
-import { select } from "@inquirer/prompts";
 import Table from "cli-table3";
-import { InvalidArgumentError, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import pc from "picocolors";
-import { captureDurableLogs, type DurableLogLine } from "../durable-logs.ts";
-import { runLocally, type Answer, type ExecutionReport } from "../local-execution.ts";
+import type { DurableLogLine } from "../durable-logs.ts";
+import type { Answer, ExecutionReport } from "../local-execution.ts";
 import { folderName, modules, solutionDir, starterDir, type WorkshopModule } from "../manifest.ts";
 import { moduleArgument, moduleListHelp } from "./options.ts";
-import { Command } from "commander";
 
 const number = (name: string) => (value: string) => {
   const parsed = Number(value);
@@ -82,6 +79,7 @@ const answerer = async (text: string): Promise<Answer> => {
     return answer;
   }
   console.log(pc.dim(`  card holder is asked: "${text}"`));
+  const { select } = await import("@inquirer/prompts");
   return select<Answer>({
     message: "You are the card holder. Your answer?",
     choices: [
@@ -119,6 +117,10 @@ function printReport(report: ExecutionReport, logs: DurableLogLine[]) {
   if (report.error) console.log(pc.red(report.error));
 }
 
+// The runtime loads only now, once the arguments are known good: --help and mistakes answer at once.
+const { LocalDurableTestRunner } = await import("@aws/durable-execution-sdk-js-testing");
+const { captureDurableLogs } = await import("../durable-logs.ts");
+const { runLocally } = await import("../local-execution.ts");
 const { handler } = (await import(pathToFileURL(handlerPath).href)) as { handler: DurableLambdaHandler };
 console.log(pc.bold(`Running ${label} on the local durable runtime (waits are skipped).`));
 
