@@ -9,7 +9,7 @@ export const handler = withDurableExecution(async (event: unknown, context: Dura
   const { id } = transaction;
 
   // TODO 1: run the risk check as a durable step named "fraudCheck", so its result is
-  // checkpointed: `await context.step("fraudCheck", () => riskScorer.score(transaction))`.
+  // checkpointed. The guide's first hint shows the shape of a step.
   const score = await riskScorer.score(transaction);
 
   if (score < 3) {
