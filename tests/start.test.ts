@@ -1,27 +1,15 @@
 /**
  * `npm start`, as CI and a learner without a terminal run it: no prompt, a simulated answer.
  */
-import { spawn } from "node:child_process";
 import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
+import { run } from "../operate/testing/aws-cli.ts";
 import { repoRoot } from "../workshop/manifest.ts";
 
-function start(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "workshop/cli/start.ts", ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, VERIFICATION_TIMEOUT_SECONDS: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, output: stripVTControlCharacters(output) });
-    });
-  });
+async function start(args: string[]): Promise<{ code: number | null; output: string }> {
+  const env = { ...process.env, VERIFICATION_TIMEOUT_SECONDS: "1" };
+  const result = await run(process.execPath, ["--import", "tsx", "workshop/cli/start.ts", ...args], { env, cwd: repoRoot });
+  return { code: result.code, output: stripVTControlCharacters(result.stdout + result.stderr) };
 }
 
 describe.concurrent("npm start", () => {
