@@ -5,10 +5,13 @@ import { guideFor } from "../../workshop/testing/guidance.ts";
 import { durableLogs, operationNames, resultOf, runFraudCheck, useLocalRuntime } from "../../workshop/testing/local-runtime.ts";
 import { handler } from "./handler.ts";
 
-const { todo } = guideFor(import.meta.url);
+const guide = guideFor(import.meta.url);
+const { todo } = guide;
+// Every finished execution is replayed from its checkpoints; an outside call it repeats names its TODO.
+const replayCheck = { guide, todos: { "payments.sendToFraudDepartment": 1 } };
 // Real time: with skipped time, whether the runtime replays at all is not deterministic.
 // The one-second pauses overlap: each test uses its own transaction id.
-useLocalRuntime({ skipTime: false, concurrent: true });
+useLocalRuntime({ skipTime: false, concurrent: true, replayCheck });
 
 const watch = { id: 202, amount: 25_000, location: "Geneva", vendor: "Fine Watches" };
 

@@ -14,9 +14,12 @@ import { guideFor } from "../../workshop/testing/guidance.ts";
 import { operationNames, resultOf, startFraudCheck, useLocalRuntime } from "../../workshop/testing/local-runtime.ts";
 import { handler } from "./handler.ts";
 
-const { todo } = guideFor(import.meta.url);
+const guide = guideFor(import.meta.url);
+const { todo } = guide;
+// Every finished execution is replayed from its checkpoints; an outside call it repeats names its TODO.
+const replayCheck = { guide, todos: { "notifications.sendVerification (email)": 1, "payments.authorize": 4, "payments.sendToFraudDepartment": 4 } };
 // Each test uses its own transaction id, so they can run at the same time.
-useLocalRuntime({ concurrent: true });
+useLocalRuntime({ concurrent: true, replayCheck });
 
 // A medium-risk transaction: the event's score 4 sends it to the card holder.
 const laptop = (id: number) => ({ id, amount: 1899, location: "Lisbon", vendor: "Tech Corner", score: 4 });

@@ -11,6 +11,11 @@ import { repoRoot } from "../manifest.ts";
 export interface Guide {
   /** `TODO 2 in modules/01-first-step/handler.ts: <what is expected>` */
   todo(number: number, expected: string, file?: string): string;
+  /**
+   * `In modules/08-timeouts/handler.ts: <what is expected>`: for a concept an earlier module
+   * taught, which this module's starter already does right and a catalogued mistake breaks.
+   */
+  concept(expected: string, file?: string): string;
   /** The module folder, relative to the repository, with forward slashes. */
   folder: string;
 }
@@ -22,5 +27,6 @@ export function guideFor(testFileUrl: string): Guide {
   return {
     folder,
     todo: (number, expected, file = "handler.ts") => `TODO ${number} in ${folder}/${file}: ${expected}`,
+    concept: (expected, file = "handler.ts") => `In ${folder}/${file}: ${expected}`,
   };
 }

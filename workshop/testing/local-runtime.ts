@@ -18,6 +18,8 @@ import { payments } from "../../fraud/payments.ts";
 import { riskScorer } from "../../fraud/risk-scorer.ts";
 import type { FraudCheckResult } from "../../fraud/results.ts";
 import { captureDurableLogs, type DurableLogLine } from "../durable-logs.ts";
+import type { Guide } from "./guidance.ts";
+import { replayProblem, type ReplayTodos } from "./replay.ts";
 
 export { WaitingOperationStatus, type DurableLogLine };
 
@@ -33,7 +35,15 @@ export interface RuntimeOptions {
    * the calls made for it.
    */
   concurrent?: boolean;
+  /**
+   * Replay every finished execution from its own checkpoints (see replay.ts) and fail the
+   * run, naming the TODO, when the replay calls anything outside or ends differently.
+   * `todos` says which TODO of this module puts each outside call in its step.
+   */
+  replayCheck?: { guide: Guide; todos: ReplayTodos };
 }
+
+let replayCheck: RuntimeOptions["replayCheck"];
 
 /**
  * Lines the workflow logged through `context.logger` in this test file, oldest first.
@@ -43,9 +53,10 @@ export interface RuntimeOptions {
 export const durableLogs: DurableLogLine[] = [];
 
 /** Installs the local durable runtime for this test file and resets the fakes before each test. */
-export function useLocalRuntime({ skipTime = true, concurrent = false }: RuntimeOptions = {}): void {
+export function useLocalRuntime({ skipTime = true, concurrent = false, replayCheck: check }: RuntimeOptions = {}): void {
   let stopCapturing = () => {};
   beforeAll(async () => {
+    replayCheck = check;
     stopCapturing = captureDurableLogs((line) => durableLogs.push(line), {
       passThrough: process.env.WORKSHOP_SHOW_LOGS === "1",
     });
@@ -69,10 +80,31 @@ export interface FraudRun {
   finished: Promise<TestResult<FraudCheckResult>>;
 }
 
-/** Starts one execution; use `finished` to wait for it, `runner` to reach its operations meanwhile. */
+/**
+ * Starts one execution; use `finished` to wait for it, `runner` to reach its operations
+ * meanwhile. With the replay check on, `finished` also replays the ended execution from its
+ * checkpoints and rejects with the learner's guidance when the replay misbehaves.
+ */
 export function startFraudCheck(handler: DurableLambdaHandler, payload: unknown): FraudRun {
   const runner = new LocalDurableTestRunner<FraudCheckResult>({ handlerFunction: handler });
-  return { runner, finished: runner.run({ payload }) };
+  const check = replayCheck;
+  const finished = runner.run({ payload }).then(async (execution) => {
+    if (check === undefined) return execution;
+    const problem = await replayProblem(handler, payload, execution, { folder: check.guide.folder, todos: check.todos });
+    if (problem !== undefined) throw new ReplayCheckError(problem);
+    return execution;
+  });
+  return { runner, finished };
+}
+
+/** A replay that called outside or ended differently; the message is the learner's guidance. */
+export class ReplayCheckError extends Error {
+  override readonly name = "ReplayCheckError";
+  constructor(message: string) {
+    super(message);
+    // The stack would point into the SDK; the message says all there is to do.
+    this.stack = message;
+  }
 }
 
 /** Runs one execution to its end. */
