@@ -10,7 +10,8 @@ import type { Reporter, TestCase, TestModule } from "vitest/node";
 import { startVitest } from "vitest/node";
 import { moduleOfPath, repoRoot, type WorkshopModule } from "./manifest.ts";
 
-export type Project = "starter" | "solution" | "repo";
+/** `mistake:NN:<name>` runs module NN's tests on one catalogued mistake (workshop/mistakes.ts). */
+export type Project = "starter" | "solution" | "repo" | `mistake:${string}`;
 
 export interface TestOutcome {
   project: Project;
@@ -44,7 +45,8 @@ export interface RunResult {
 }
 
 export interface RunOptions {
-  projects: Project[];
+  /** Project names, or patterns such as `mistake:*`. */
+  projects: string[];
   /** Path filters, as on vitest's command line (`modules/01-first-step`). */
   filters?: string[];
   /** Called as each test file finishes, for progress bars. */

@@ -4,6 +4,7 @@
  */
 import { folderName, modules, type WorkshopModule } from "../manifest.ts";
 import type { RunResult, TestOutcome } from "../test-run.ts";
+import { mistakeChecks } from "./mistakes.ts";
 import type { CheckResult } from "./types.ts";
 
 function solutionChecks(run: RunResult, module: WorkshopModule): CheckResult[] {
@@ -66,7 +67,8 @@ function repoChecks(run: RunResult): CheckResult[] {
   return results;
 }
 
-export function testChecks(run: RunResult): CheckResult[] {
+/** `applied`: each mistake patch's `git apply --check` problem, undefined when it applies. */
+export function testChecks(run: RunResult, applied: Map<string, string | undefined>): CheckResult[] {
   const unhandled: CheckResult[] = run.unhandled.map((message) => ({
     group: "tests",
     name: "no error escaped the tests",
@@ -74,7 +76,11 @@ export function testChecks(run: RunResult): CheckResult[] {
     detail: message,
   }));
   return [
-    ...modules.flatMap((module) => [...solutionChecks(run, module), starterCheck(run, module)]),
+    ...modules.flatMap((module) => [
+      ...solutionChecks(run, module),
+      starterCheck(run, module),
+      ...mistakeChecks(run, applied, module),
+    ]),
     ...repoChecks(run),
     ...unhandled,
   ];

@@ -8,6 +8,7 @@ import { Command } from "commander";
 import pc from "picocolors";
 import { docsChecks } from "../checks/docs.ts";
 import { structureChecks } from "../checks/structure.ts";
+import { patchesApply } from "../checks/mistakes.ts";
 import { testChecks } from "../checks/module-tests.ts";
 import type { CheckResult } from "../checks/types.ts";
 import { typeCheck } from "../checks/typescript.ts";
@@ -15,15 +16,21 @@ import { runTests } from "../test-run.ts";
 
 new Command("check")
   .description(
-    "The maintainer check: every solution passes, every untouched starter fails with TODO guidance,\n" +
+    "The maintainer check: every solution passes, every untouched starter and every catalogued\n" +
+      "mistake (solutions/NN-slug/mistakes/*.patch) fails with guidance,\n" +
       "the manifest, folders, guides and README agree, the TypeScript type-checks, and the docs pass\n" +
       "markdownlint, their links resolve, and the site builds and works in a headless Chromium.",
   )
   .parse();
 
 const started = performance.now();
-const [types, run, docs] = await Promise.all([typeCheck(), runTests({ projects: ["starter", "solution", "repo"] }), docsChecks()]);
-const results: CheckResult[] = [...structureChecks(), types, ...testChecks(run), ...docs];
+const [types, run, docs, applied] = await Promise.all([
+  typeCheck(),
+  runTests({ projects: ["starter", "solution", "mistake:*", "repo"] }),
+  docsChecks(),
+  patchesApply(),
+]);
+const results: CheckResult[] = [...structureChecks(), types, ...testChecks(run, applied), ...docs];
 
 const groups = [...new Set(results.map((result) => result.group))];
 for (const group of groups) {
@@ -32,7 +39,9 @@ for (const group of groups) {
   const skipped = inGroup.filter((result) => result.skipped);
   const mark = failed.length === 0 ? pc.green("✓") : pc.red("✗");
   const skippedNote = skipped.length > 0 ? pc.yellow(`, ${skipped.length} skipped`) : "";
-  console.log(`${mark} ${group}: ${inGroup.length - failed.length}/${inGroup.length} passed${skippedNote}`);
+  // A catalogued mistake passes its check by failing the module's tests: it is "caught".
+  const verb = group.startsWith("mistakes") ? "caught" : "passed";
+  console.log(`${mark} ${group}: ${inGroup.length - failed.length}/${inGroup.length} ${verb}${skippedNote}`);
   for (const result of failed) {
     console.log(pc.red(`    ✗ ${result.name}`));
     if (result.detail) console.log(result.detail.replace(/^/gm, "        "));

@@ -1,0 +1,73 @@
+/**
+ * The misconception catalogue's verdicts: every module has at least three catalogued
+ * mistakes, each patch still applies with `git apply`, and the module's tests reject each
+ * one with guidance (a message that names the learner's file), not with a stack trace.
+ */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { folderName, repoRoot, type WorkshopModule } from "../manifest.ts";
+import { mistakes, patchedFiles, type Mistake } from "../mistakes.ts";
+import type { RunResult } from "../test-run.ts";
+import type { CheckResult } from "./types.ts";
+
+/** The fewest mistakes a module's catalogue may list. */
+export const MIN_MISTAKES = 3;
+
+const run = promisify(execFile);
+
+/** `git apply --check` of each patch, from the repository root, all at once. */
+export async function patchesApply(catalogue = mistakes()): Promise<Map<string, string | undefined>> {
+  const verdicts = await Promise.all(
+    catalogue.map(async (mistake): Promise<[string, string | undefined]> => {
+      try {
+        await run("git", ["apply", "--check", mistake.path], { cwd: repoRoot });
+        patchedFiles(mistake);
+        return [mistake.path, undefined];
+      } catch (error) {
+        const stderr = (error as { stderr?: string }).stderr?.trim();
+        return [mistake.path, stderr || (error instanceof Error ? error.message : String(error))];
+      }
+    }),
+  );
+  return new Map(verdicts);
+}
+
+function verdict(run: RunResult, mistake: Mistake, applyProblem: string | undefined): CheckResult {
+  const group = `mistakes ${mistake.module.number}`;
+  const name = `${mistake.name}: ${mistake.misconception || "(no # line says the misconception)"}`;
+  const fail = (detail: string): CheckResult => ({ group, name, ok: false, detail: `${mistake.path}: ${detail}` });
+  if (mistake.misconception === "") return fail("the patch must start with a # line stating the misconception");
+  if (applyProblem !== undefined) return fail(`the patch no longer applies (git apply --check): ${applyProblem}`);
+
+  const folder = `modules/${folderName(mistake.module)}/`;
+  const loadErrors = run.files.filter((file) => file.project === mistake.project && !file.loaded);
+  if (loadErrors.length > 0) return fail(`the tests did not load: ${loadErrors.flatMap((file) => file.errors).join("; ")}`);
+  const tests = run.tests.filter((test) => test.project === mistake.project);
+  if (tests.length === 0) return fail("no test ran on it");
+  const failed = tests.filter((test) => test.state === "failed");
+  if (failed.length === 0) return fail(`not caught: all ${tests.length} tests of module ${mistake.module.number} pass with it`);
+  const unguided = failed.filter((test) => !(test.messages[0] ?? "").includes(folder));
+  if (unguided.length === failed.length) {
+    const lines = unguided.map((test) => `${test.name}: ${test.messages[0] ?? "(no message)"}`);
+    return fail(`caught, but no failure names ${folder} and what to change:\n${lines.join("\n")}`);
+  }
+  return { group, name, ok: true };
+}
+
+function catalogueSize(module: WorkshopModule, count: number): CheckResult[] {
+  if (count >= MIN_MISTAKES) return [];
+  return [
+    {
+      group: `mistakes ${module.number}`,
+      name: `module ${module.number} catalogues at least ${MIN_MISTAKES} mistakes`,
+      ok: false,
+      detail: `solutions/${folderName(module)}/mistakes/ holds ${count} patch(es)`,
+    },
+  ];
+}
+
+/** Verdicts for one module's catalogue, from a test run that included the `mistake:*` projects. */
+export function mistakeChecks(run: RunResult, applied: Map<string, string | undefined>, module: WorkshopModule): CheckResult[] {
+  const own = mistakes().filter((mistake) => mistake.module === module);
+  return [...catalogueSize(module, own.length), ...own.map((mistake) => verdict(run, mistake, applied.get(mistake.path)))];
+}
