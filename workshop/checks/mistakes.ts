@@ -32,7 +32,8 @@ export async function patchesApply(catalogue = mistakes()): Promise<Map<string, 
   return new Map(verdicts);
 }
 
-function verdict(run: RunResult, mistake: Mistake, applyProblem: string | undefined): CheckResult {
+/** One mistake's verdict: caught with guidance, or why not (named by its patch). */
+export function mistakeVerdict(run: RunResult, mistake: Mistake, applyProblem: string | undefined): CheckResult {
   const group = `mistakes ${mistake.module.number}`;
   const name = `${mistake.name}: ${mistake.misconception || "(no # line says the misconception)"}`;
   const fail = (detail: string): CheckResult => ({ group, name, ok: false, detail: `${mistake.path}: ${detail}` });
@@ -69,5 +70,5 @@ function catalogueSize(module: WorkshopModule, count: number): CheckResult[] {
 /** Verdicts for one module's catalogue, from a test run that included the `mistake:*` projects. */
 export function mistakeChecks(run: RunResult, applied: Map<string, string | undefined>, module: WorkshopModule): CheckResult[] {
   const own = mistakes().filter((mistake) => mistake.module === module);
-  return [...catalogueSize(module, own.length), ...own.map((mistake) => verdict(run, mistake, applied.get(mistake.path)))];
+  return [...catalogueSize(module, own.length), ...own.map((mistake) => mistakeVerdict(run, mistake, applied.get(mistake.path)))];
 }
