@@ -1,8 +1,9 @@
 /**
- * `npm run diff -- NN`: your module's files against the solution, as a unified diff.
+ * `npm run diff -- NN`: your module's files against the solution, as a unified diff that
+ * leaves out the starter's TODO comments and whitespace differences (see learner-diff.ts).
  */
-import { createTwoFilesPatch } from "diff";
 import pc from "picocolors";
+import { learnerDiff } from "../learner-diff.ts";
 import { learnerFiles } from "../starter-files.ts";
 import { moduleArgument, moduleCommand } from "./options.ts";
 
@@ -24,12 +25,12 @@ for (const file of learnerFiles(module)) {
     differences += 1;
     continue;
   }
-  if (file.current === file.solution) {
+  const patch = learnerDiff(file.current, file.solution ?? "", { current: file.path, solution: file.solutionPath });
+  if (patch === undefined) {
     console.log(pc.green(`${file.path} matches the solution.`));
     continue;
   }
   differences += 1;
-  const patch = createTwoFilesPatch(file.path, file.solutionPath, file.current, file.solution ?? "", "your code", "solution");
   console.log(patch.split("\n").map(colour).join("\n"));
 }
 if (differences > 0) {

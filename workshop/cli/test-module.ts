@@ -24,9 +24,11 @@ const project = options.solution ? "solution" : "starter";
 const folder = `${options.solution ? "solutions" : "modules"}/${folderName(module)}`;
 console.log(pc.bold(`Module ${number} · ${module.title}: tests on ${folder}/`));
 
+// The default report, then the failures again in TODO order (workshop/todo-order-reporter.ts).
+const reporters = ["--reporter=default", "--reporter=./workshop/todo-order-reporter.ts"];
 const run = spawnSync(
   process.execPath,
-  [vitestCli, options.watch ? "watch" : "run", "--project", project, `modules/${folderName(module)}/`],
+  [vitestCli, options.watch ? "watch" : "run", "--project", project, ...reporters, `modules/${folderName(module)}/`],
   { cwd: repoRoot, stdio: "inherit" },
 );
 const passed = run.status === 0;
@@ -43,7 +45,7 @@ if (options.solution) {
   );
 } else {
   const files = module.files.map((file) => `modules/${folderName(module)}/${file}`).join(", ");
-  console.log(pc.yellow(`Not there yet. Do the TODO named in the first failure above, in ${files}.`));
+  console.log(pc.yellow(`Not there yet. Do the first TODO in the list above, in ${files}.`));
   console.log(`Then run npm run test:module -- ${number} again, or npm run watch -- ${number} to re-run on every save.`);
   console.log(`Stuck? Read the hints in modules/${folderName(module)}/README.md, or compare: npm run diff -- ${number}`);
 }
