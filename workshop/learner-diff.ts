@@ -36,13 +36,19 @@ export function withoutTodoComments(source: string): FilteredSource {
 const nonWhitespace = (lines: string[]) => lines.join("").replace(/\s+/g, "");
 
 /**
- * True when a hunk changes whitespace only: blank lines added or removed, spacing inside a
- * line, a statement split over several lines. `ignoreWhitespace` alone does not see these:
- * it only trims each line's ends before comparing lines one to one.
+ * True when a hunk changes no code: only whitespace (blank lines, spacing inside a line, a
+ * statement split over several lines) or comment lines, such as the solution's own notes.
+ * `ignoreWhitespace` alone does not see these: it only trims each line's ends before
+ * comparing lines one to one.
  */
 function whitespaceOnly(hunk: StructuredPatchHunk): boolean {
   const side = (sign: "-" | "+") =>
-    nonWhitespace(hunk.lines.filter((line) => line.startsWith(" ") || line.startsWith(sign)).map((line) => line.slice(1)));
+    nonWhitespace(
+      hunk.lines
+        .filter((line) => line.startsWith(" ") || line.startsWith(sign))
+        .map((line) => line.slice(1))
+        .filter((line) => !commentLine.test(line)),
+    );
   return side("-") === side("+");
 }
 
@@ -63,7 +69,7 @@ export interface DiffPaths {
 
 /**
  * The unified diff of the learner's `current` source against the `solution`, or undefined
- * when they differ only in TODO comments and whitespace.
+ * when they differ only in comments and whitespace.
  *
  * Every line shown is a real line: `-` lines are yours, `+` lines the solution's, and context
  * lines (equal but for whitespace) are shown as the solution has them. In each `@@` header,
