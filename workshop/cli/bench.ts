@@ -13,6 +13,8 @@ import { Command } from "commander";
 import pc from "picocolors";
 import { captureDurableLogs } from "../durable-logs.ts";
 import { folderName, modules, repoRoot, solutionDir } from "../manifest.ts";
+import { mistakes } from "../mistakes.ts";
+import { replayProblem } from "../testing/replay.ts";
 import { realNow } from "../real-clock.ts";
 
 const program = new Command("bench")
@@ -28,9 +30,13 @@ const tsgoCli = join(dirname(require.resolve("@typescript/native-preview/package
 const npmCli = process.env.npm_execpath;
 
 /** Runs a command to its end, quietly, and returns its wall time in seconds and its output. */
-function time(command: string, args: string[]): { seconds: number; ok: boolean; output: string } {
+function time(command: string, args: string[], env: NodeJS.ProcessEnv = {}): { seconds: number; ok: boolean; output: string } {
   const started = realNow();
-  const run = spawnSync(command, args, { cwd: repoRoot, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" } });
+  const run = spawnSync(command, args, {
+    cwd: repoRoot,
+    encoding: "utf8",
+    env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1", ...env },
+  });
   return { seconds: (realNow() - started) / 1000, ok: run.status === 0, output: `${run.stdout}${run.stderr}` };
 }
 
@@ -40,7 +46,7 @@ function vitestDuration(output: string): number | undefined {
   if (!match) return undefined;
   return Number(match[1]) / (match[2] === "ms" ? 1000 : 1);
 }
-const node = (args: string[]) => time(process.execPath, args);
+const node = (args: string[], env?: NodeJS.ProcessEnv) => time(process.execPath, args, env);
 const seconds = (value: number) => `${value.toFixed(1)} s`;
 const verdict = (value: number, target: number) => (value <= target ? pc.green(`≤ ${target} s ✓`) : pc.red(`> ${target} s ✗`));
 
@@ -51,16 +57,19 @@ if (!options.skipFull) {
   const full = npmCli ? node([npmCli, "test"]) : time("npm", ["test"]);
   parts.push(["npm test (the whole check)", seconds(full.seconds), verdict(full.seconds, targets.fullCheckS), full.ok ? "green" : pc.red("failed")]);
 }
+const catalogue = mistakes();
 const partRuns: [string, string[]][] = [
   ["type-check (tsgo)", [tsgoCli, "--noEmit", "-p", "."]],
   ["module tests on the starters", [vitestCli, "run", "--project", "starter"]],
-  ["module tests on the solutions", [vitestCli, "run", "--project", "solution"]],
+  ["module tests on the solutions (replay check included)", [vitestCli, "run", "--project", "solution"]],
+  [`module tests on the ${catalogue.length} catalogued mistakes`, [vitestCli, "run", "--project", "mistake:*"]],
   ["repository tests (CDK, service.json, tools)", [vitestCli, "run", "--project", "repo"]],
 ];
 for (const [label, args] of partRuns) {
-  const run = node(args);
-  const expectedToFail = args.includes("starter");
-  const result = run.ok ? (expectedToFail ? pc.red("passed: a starter passes!") : "passed") : expectedToFail ? "failed, as starters must" : pc.red("failed");
+  const run = node(args, { WORKSHOP_MISTAKES: "1" });
+  // Starters and catalogued mistakes must fail their tests.
+  const expectedToFail = args.includes("starter") || args.includes("mistake:*");
+  const result = run.ok ? (expectedToFail ? pc.red("passed: something that must fail passes!") : "passed") : expectedToFail ? "failed, as it must" : pc.red("failed");
   parts.push([label, seconds(run.seconds), "", result]);
 }
 console.log(parts.toString());
@@ -91,10 +100,12 @@ if (waitModule) {
   const stop = captureDurableLogs(() => {});
   await LocalDurableTestRunner.setupTestEnvironment({ skipTime: true });
   const started = realNow();
-  const execution = await new LocalDurableTestRunner({ handlerFunction: handler }).run({
-    payload: { id: 1, amount: 7_500, location: "Lisbon", vendor: "Laptop Outlet" },
-  });
+  const payload = { id: 1, amount: 7_500, location: "Lisbon", vendor: "Laptop Outlet" };
+  const execution = await new LocalDurableTestRunner({ handlerFunction: handler }).run({ payload });
   const wallMs = realNow() - started;
+  const replayStarted = realNow();
+  const problem = await replayProblem(handler, payload, execution, { folder: `solutions/${folderName(waitModule)}`, todos: {} });
+  const replayMs = realNow() - replayStarted;
   await LocalDurableTestRunner.teardownTestEnvironment();
   stop();
   const waits = execution.getOperations().map((operation) => ({
@@ -105,5 +116,9 @@ if (waitModule) {
   console.log(
     `Longest wait: ${longest.name ?? "none"}, ${longest.seconds} s (${(longest.seconds / 86_400).toFixed(1)} days) ` +
       `simulated in ${Math.round(wallMs)} ms of wall time (module ${waitModule.number}'s solution, skipped time).`,
+  );
+  console.log(
+    `Replay check of that execution (${execution.getOperations().length} operations): ${replayMs.toFixed(1)} ms` +
+      (problem ? pc.red(` — it found a problem: ${problem}`) : ", no problem found."),
   );
 }
