@@ -4,23 +4,26 @@ import { authorizedResult, sentToFraudDeptResult, type FraudCheckResult } from "
 import { riskScorer } from "../../fraud/risk-scorer.ts";
 import { validateTransaction } from "../../fraud/transaction.ts";
 
-// TODO 1: the risk scorer is a remote service that sometimes fails. Give its step three attempts,
-// the first retry after 1 s and each later one twice as long:
-//   const scorerRetries = createRetryStrategy({ maxAttempts: ..., initialDelay: ..., backoffRate: ... });
-// then pass `{ retryStrategy: scorerRetries }` to the fraudCheck step below.
-// Until you do, the step gets the SDK's default: 6 attempts, starting 5 s apart.
+// TODO 1: the risk scorer is a remote service that sometimes fails, and a card payment cannot
+// wait long. Build a retry strategy for the fraudCheck step (look up `createRetryStrategy`):
+// three attempts in all, the first retry about 1 s after a failure, each later pause twice as
+// long; then hand it to that step through the step's options. Until you do, the step gets the
+// SDK's default: 6 attempts, the first pause up to 5 s. See Hints 1-3 in modules/03-retries/README.md.
 
 export const handler = withDurableExecution(async (event: unknown, context: DurableContext): Promise<FraudCheckResult> => {
   const transaction = validateTransaction(event);
   const { id } = transaction;
   context.logger.info(`Checking transaction ${id}`);
 
-  // TODO 3: when every attempt has failed, the step throws a StepError and the execution fails.
-  // Fail safe instead: catch it, log it with `context.logger.error(message, error)` and carry on
-  // with a score of 5, so a human looks at the transaction. Only the step goes inside the `try`.
+  // TODO 3: when every attempt has failed, awaiting the step throws a StepError and the whole
+  // execution fails. Fail safe instead: catch that error around this step, and only this step
+  // (bad input must still fail), log it at error level with the durable logger, passing the
+  // error itself, and carry on as high risk (score 5) so that a human looks at the transaction.
+  // See Hints 1-3 in modules/03-retries/README.md.
   const score = await context.step("fraudCheck", (stepContext) => {
-    // TODO 2: log which attempt this is, read from `stepContext.attempt` (1 on the first try):
-    // `stepContext.logger.info(...)` with a message that ends in `attempt ${stepContext.attempt}`.
+    // TODO 2: log which attempt this is, so the logs show the retries. The function a step runs
+    // receives a step context, with its own logger and an attempt counter (1 on the first try);
+    // the tests look for a message that ends in "attempt <number>". See Hints 1-3 in the guide.
     return riskScorer.score(transaction);
   });
 

@@ -39,18 +39,20 @@ export const handler = withDurableExecution(async (event: unknown, context: Dura
   } else {
     // Medium risk: block the card first, so no further charge goes through while we look.
     await context.step(`suspend-${id}`, () => payments.suspendCard(transaction));
-    // TODO 2: hold the suspended card for review before the fraud team takes it: a durable wait
-    // named `review-hold-${id}`, with `await context.wait(name, duration)`.
-    // TODO 3: take the hold's length from configuration, `{ seconds: reviewHoldSeconds() }`
-    // (REVIEW_HOLD_SECONDS, one day by default), read here, each time an execution runs.
-    // For now the fraud team decides; module 06 asks the card holder instead.
+    // TODO 2: hold the suspended card for review before the fraud team takes it, with a durable
+    // wait (look up `context.wait`) named `review-hold-<id>` after this transaction. While it
+    // waits the function is not running, so a day-long hold costs nothing.
+    // TODO 3: take the hold's length from configuration: `reviewHoldSeconds()`, imported above,
+    // reads REVIEW_HOLD_SECONDS (one day by default). Read it here, in every execution, not once
+    // when the file loads, so tests and deployments can change it. See Hints 1-3 in
+    // modules/05-waits/README.md. For now the fraud team decides; module 06 asks the card holder.
     await context.step(`sendToFraudDepartment-${id}`, () => payments.sendToFraudDepartment(transaction));
     result = sentToFraudDeptResult(transaction, score);
   }
 
   // TODO 1: remove this pause. It stood in for a settlement window so that module 02 could show
   // replay; the review hold replaces it, and every transaction would still wait a second for
-  // nothing. Without it, each branch can return its result directly.
+  // nothing. Without it, each branch can return its own result. See Hints 1-3 in the guide.
   await context.wait("settlement-window", { seconds: 1 });
 
   return result;

@@ -43,25 +43,29 @@ export const handler = withDurableExecution(async (event: unknown, context: Dura
   // Medium risk: block the card first, so no further charge goes through while we look.
   await context.step(`suspend-${id}`, () => payments.suspendCard(transaction));
 
-  // TODO 1: ask the card holder instead of holding the card. Replace the review hold below with
-  // `context.waitForCallback("SendVerificationEmail", submitter, options)`. The submitter gets the
-  // callback id and must send it in the email:
-  // `(callbackId) => notifications.sendVerification("email", transaction, callbackId)`.
-  // waitForCallback resolves to the raw string the card holder sent: assign it to `raw`.
-  // TODO 2: give the callback a timeout, the time the card holder has to answer:
-  // `{ timeout: { seconds: verificationTimeoutSeconds() } }`, read here, once per execution.
+  // TODO 1: ask the card holder instead of holding the card. Replace the review hold below with a
+  // callback named "SendVerificationEmail" (look up `context.waitForCallback`). Its submitter is
+  // given the callback id, and must email it to the card holder with `notifications` (channel
+  // "email"): the answer can only come back to that id. The callback resolves to the raw string
+  // the card holder sent: keep it in `raw`. See Hints 1-3 in modules/06-callbacks/README.md.
+  // TODO 2: give the callback a timeout, the time the card holder has to answer, so silence
+  // cannot block the card forever: `verificationTimeoutSeconds()`, imported above, reads
+  // VERIFICATION_TIMEOUT_SECONDS (a day by default). Read it here, in every execution.
   await context.wait(`review-hold-${id}`, { seconds: reviewHoldSeconds() });
   const raw: string | undefined = undefined;
 
-  // TODO 3: read the answer with `parseCustomerAnswer(raw)`: only {"approved": true} approves.
-  // The line below is the FraudDetection sample's rule, where any answer at all, even
-  // {"approved": false}, counts as approval.
+  // TODO 3: read what the card holder sent: only {"approved": true} approves; anything else,
+  // unreadable text included, is a "no". fraud/customer-answer.ts has a parser for this. The line
+  // below is the FraudDetection sample's rule, where any answer at all, even {"approved": false},
+  // counts as approval. See Hints 1-3 in the guide.
   const answer: CustomerAnswer = raw === undefined ? "declined" : "approved";
 
-  // TODO 4: decide once, in a step named `finalize-${id}`: when `answer` is "approved", authorize
-  // and return `authorizedResult(transaction, score, "TransactionApproved")`; otherwise send the
-  // transaction to the fraud department and return
-  // `sentToFraudDeptResult(transaction, score, "TransactionDeclined")`. It replaces the step below.
+  // TODO 4: decide in a single step named `finalize-<id>`, which replaces the step below: an
+  // approval authorizes the payment (TransactionApproved), anything else sends the transaction to
+  // the fraud department (TransactionDeclined). Keep both outcomes, the payment call and the
+  // result it returns, inside that one step, so a replay returns the recorded decision instead of
+  // deciding again. The result builders take the verification result as a third argument.
+  // See Hints 1-3 in the guide.
   context.logger.info(`Card holder's answer for transaction ${id}: ${answer}`);
   await context.step(`sendToFraudDepartment-${id}`, () => payments.sendToFraudDepartment(transaction));
   return sentToFraudDeptResult(transaction, score);

@@ -54,14 +54,17 @@ export const handler = withDurableExecution(async (event: unknown, context: Dura
       }),
     );
 
-  // TODO 1: ask on both channels at once. Replace the single email below with
-  // `await context.parallel("human-verification", [ask("SendVerificationEmail", "email"),
-  // ask("SendVerificationSMS", "sms")], options)`: each branch runs in a child context of its own.
-  // TODO 2: the first answer wins: pass `{ completionConfig: { minSuccessful: 1 } }` as options,
-  // so the parallel completes as soon as one channel has an answer, without waiting for the other.
-  // TODO 3: parallel returns a BatchResult, not an answer: take the first succeeded branch's
-  // result, `answers.succeeded()[0]?.result`. When no channel succeeded (both sent a failure, or
-  // both timed out), decline for now: module 08 tells silence apart.
+  // TODO 1: ask on both channels at once. Replace the single email below with a parallel named
+  // "human-verification" (look up `context.parallel`) with two branches built by `ask`: the email
+  // channel as "SendVerificationEmail" and the SMS channel as "SendVerificationSMS". Each branch
+  // runs in a child context of its own. See Hints 1-3 in modules/07-parallel/README.md.
+  // TODO 2: the first answer wins. Give the parallel a completion config that ends it on the first
+  // branch that succeeds (a "no" is a success too: the card holder answered). Without one, the
+  // first branch that fails ends the parallel, so a channel reporting a failure would end the
+  // verification while the other could still say yes, and a yes would wait for the other channel.
+  // TODO 3: parallel returns a BatchResult, not an answer: take the result of the first branch that
+  // succeeded (look up the BatchResult's methods). When no channel succeeded (failures, timeouts,
+  // or one of each), decline for now: module 08 tells silence apart. See Hints 1-3 in the guide.
   const answer: CustomerAnswer = await ask("SendVerificationEmail", "email")(context);
 
   return context.step(`finalize-${id}`, async () => {

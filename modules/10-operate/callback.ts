@@ -27,14 +27,15 @@ export const FAILURE_TYPE = "VerificationFailed";
 
 /** The request that carries `decision` to the callback `callbackId`. */
 export function answerCommand(callbackId: string, decision: Decision, message = "The card holder could not be reached on this channel."): AnswerCommand {
-  // TODO 1: for "approve", return a SendDurableExecutionCallbackSuccessCommand for this
-  // CallbackId whose Result is the bytes of JSON.stringify({ approved: true })
-  // (new TextEncoder().encode(...)). The workflow parses that string: only `true` approves.
+  // TODO 1: for "approve", answer this callback with a success (look up the input of
+  // SendDurableExecutionCallbackSuccessCommand) whose result the workflow reads as a yes: the JSON
+  // text of an object whose `approved` is true. The result travels as bytes, not as a string,
+  // and the workflow parses it back: only `true` approves. See Hints 1-3 in modules/10-operate/README.md.
   //
-  // TODO 2: for "decline", the same success with { approved: false }: a "no" is an answer,
-  // not an error. For "fail" (the channel could not reach the card holder), return a
-  // SendDurableExecutionCallbackFailureCommand with Error: { ErrorType: FAILURE_TYPE,
-  // ErrorMessage: message }.
+  // TODO 2: a "decline" is an answer, not an error: the same kind of success, saying `approved`
+  // false. A "fail" means the channel itself could not reach the card holder: answer with a
+  // failure instead (SendDurableExecutionCallbackFailureCommand), whose error has FAILURE_TYPE as
+  // its type and `message` as its message. See Hints 1-3 in the guide.
   //
   // For now every decision goes out as a heartbeat: "still working on it". The callback
   // keeps waiting, and the transaction stays blocked.
@@ -50,10 +51,10 @@ export interface WaitingCallback {
 
 /** The callbacks of an execution still waiting for an answer, read from its history. */
 export function waitingCallbacks(events: readonly Event[]): WaitingCallback[] {
-  // TODO 3: every `CallbackStarted` event starts a callback; its id to answer with is in
-  // `CallbackStartedDetails.CallbackId`. A later event with the same `Id` and type
-  // `CallbackSucceeded`, `CallbackFailed` or `CallbackTimedOut` means it no longer waits.
-  // The channel is the `Name` of the event whose `Id` is the callback's `ParentId` (the
-  // waitForCallback context, e.g. "SendVerificationEmail").
+  // TODO 3: find the callbacks an operator can still answer. Every `CallbackStarted` event starts
+  // one, and carries the id to answer with in its details. Another event with the same `Id` that
+  // ends a callback (it succeeded, failed or timed out) means it no longer waits. The channel is
+  // the `Name` of the event whose `Id` is the callback's `ParentId`: the waitForCallback context,
+  // e.g. "SendVerificationEmail". Keep the order in which they started. See Hints 1-3 in the guide.
   return [];
 }
