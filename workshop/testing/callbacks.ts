@@ -4,10 +4,12 @@
  * A test starts an execution with `startFraudCheck`, lets a `waitForCallback` send its
  * message, then answers it through the local runtime. When the handler never creates that
  * callback (an untouched starter), the helpers fail with the test's guidance and say what
- * the execution did instead, rather than with an error from inside the testing SDK.
+ * the execution did instead, rather than with an error from inside the testing SDK; when what
+ * it did points at a known mistake (see hints.ts), the first line names the idea too.
  */
 import { OperationStatus, OperationType } from "@aws/durable-execution-sdk-js";
 import { WaitingOperationStatus, type DurableOperation } from "@aws/durable-execution-sdk-js-testing";
+import { sdkErrorHint } from "./hints.ts";
 import type { FraudRun } from "./local-runtime.ts";
 
 /** What the card holder sends: an answer object (sent as JSON) or a raw string, sent as is. */
@@ -37,7 +39,8 @@ export async function callbackReady(run: FraudRun, name: string, guidance: strin
     () => false,
   );
   if ((await Promise.race([reached, ended])) && isSubmitted(operation)) return operation;
-  throw guidanceError(`${guidance}\n  ${await whyMissing(run, operation, name)}`);
+  const { hint, detail } = await whyMissing(run, operation, name);
+  throw guidanceError(`${guidance}${hint === undefined ? "" : `. ${hint}`}\n  ${detail}`);
 }
 
 /** Sends the card holder's answer to the callback named `name` once its message is out. */
@@ -65,12 +68,15 @@ export async function failCallback(
   return operation;
 }
 
-/** The timeout, in seconds, the handler gave the callback of a `waitForCallback` (undefined: none). */
+/**
+ * The timeout, in seconds, the handler gave the callback of a `waitForCallback` (undefined: none;
+ * NaN as is, when the handler passed `{ seconds: NaN }`).
+ */
 export function callbackTimeoutSeconds(operation: DurableOperation): number | undefined {
   const callback = operation.getChildOperations()?.find((child) => child.getType() === OperationType.CALLBACK);
   const started = callback?.getEvents()?.find((event) => event.CallbackStartedDetails !== undefined);
-  const timeout = started?.CallbackStartedDetails?.Timeout;
-  return timeout === undefined || timeout === 0 ? undefined : timeout;
+  const timeout: unknown = started?.CallbackStartedDetails?.Timeout;
+  return typeof timeout !== "number" || timeout === 0 ? undefined : timeout;
 }
 
 /** The callback of a `waitForCallback`: its status tells answered, timed out or still waiting. */
@@ -104,21 +110,35 @@ async function settle(sending: Promise<unknown>, guidance: string, name: string)
   }
 }
 
-async function whyMissing(run: FraudRun, operation: DurableOperation, name: string): Promise<string> {
+/** What the execution did instead: `detail` for the second line, `hint` for a known mistake. */
+async function whyMissing(
+  run: FraudRun,
+  operation: DurableOperation,
+  name: string,
+): Promise<{ hint?: string; detail: string }> {
   if (operation.getOperationData() !== undefined && !operation.isWaitForCallback()) {
-    return `"${name}" is a ${operation.getType() ?? "different"} operation, not a waitForCallback.`;
+    const detail = `"${name}" is a ${operation.getType() ?? "different"} operation, not a waitForCallback.`;
+    if (operation.getType() !== OperationType.CALLBACK) return { detail };
+    return {
+      hint:
+        "Send the callback id from waitForCallback's submitter: it runs once, like a step. With createCallback the " +
+        "message is sent by code outside any step, which runs again on every replay (after each wait or answer)",
+      detail,
+    };
   }
   let execution: Awaited<FraudRun["finished"]>;
   try {
     execution = await run.finished;
   } catch (error) {
-    return `The execution could not run (${error instanceof Error ? error.message : String(error)}).`;
+    return { detail: `The execution could not run (${error instanceof Error ? error.message : String(error)}).` };
   }
   const status = execution.getStatus();
   let how = `status ${status}`;
+  let hint: string | undefined;
   if (status === "FAILED") {
     const error = execution.getError();
     how = `${error.errorType ?? "Error"}: ${error.errorMessage ?? "(no message)"}`;
+    hint = sdkErrorHint(error.errorMessage);
   }
-  return `The execution ended (${how}) without a waitForCallback named "${name}" that sent its message.`;
+  return { hint, detail: `The execution ended (${how}) without a waitForCallback named "${name}" that sent its message.` };
 }
