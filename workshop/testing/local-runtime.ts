@@ -19,6 +19,7 @@ import { riskScorer } from "../../fraud/risk-scorer.ts";
 import type { FraudCheckResult } from "../../fraud/results.ts";
 import { captureDurableLogs, type DurableLogLine } from "../durable-logs.ts";
 import type { Guide } from "./guidance.ts";
+import { sdkErrorHint } from "./hints.ts";
 import { replayProblem, type ReplayTodos } from "./replay.ts";
 
 export { WaitingOperationStatus, type DurableLogLine };
@@ -118,7 +119,8 @@ export function resultOf(execution: TestResult<FraudCheckResult>, guidance: stri
   if (status !== "SUCCEEDED") {
     const error = status === "FAILED" ? execution.getError() : undefined;
     const why = error ? `${error.errorType ?? "Error"}: ${error.errorMessage ?? "(no message)"}` : `status ${status}`;
-    throw new Error(`${guidance}\n  The execution did not succeed (${why}).`);
+    const hint = sdkErrorHint(error?.errorMessage);
+    throw new Error(`${guidance}${hint ? ` ${hint}` : ""}\n  The execution did not succeed (${why}).`);
   }
   const result = execution.getResult();
   if (result === undefined) throw new Error(`${guidance}\n  The execution returned nothing.`);
