@@ -11,6 +11,7 @@ import {
   SendDurableExecutionCallbackHeartbeatCommand,
   SendDurableExecutionCallbackSuccessCommand,
 } from "@aws-sdk/client-lambda";
+import { ERROR_FIELDS_MAX_BYTES, errorFieldsBytes } from "./limits.ts";
 
 export const answers = ["approve", "decline", "fail", "heartbeat"] as const;
 export type Answer = (typeof answers)[number];
@@ -29,6 +30,17 @@ export const CALLBACK_ID = /^[A-Za-z0-9+/]{1,1024}={0,2}$/;
 
 /** The JSON a success answer carries. */
 export const answerPayload = (approved: boolean): string => JSON.stringify({ approved });
+
+/**
+ * Why Lambda would refuse this answer, in one line; undefined when it would take it. A
+ * failure's fields may be 1 MB together (see `limits.ts`); the message is not quoted back.
+ */
+export function checkAnswer(answer: Answer, message = DEFAULT_FAILURE_MESSAGE): string | undefined {
+  if (answer !== "fail") return undefined;
+  const size = errorFieldsBytes({ ErrorType: FAILURE_TYPE, ErrorMessage: message });
+  if (size <= ERROR_FIELDS_MAX_BYTES) return undefined;
+  return `--message is too long: with the error type, the failure would be ${size} bytes, and Lambda takes ${ERROR_FIELDS_MAX_BYTES} bytes at most.`;
+}
 
 /** Builds the request that sends `answer` to the callback `callbackId`. */
 export function answerCommand(callbackId: string, answer: Answer, message = DEFAULT_FAILURE_MESSAGE): AnswerCommand {

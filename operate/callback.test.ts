@@ -96,6 +96,25 @@ describe("npm run callback", () => {
     expect(recorder.requests).toHaveLength(0);
   });
 
+  it("refuses a failure the service would refuse (its error fields over 1 MB together) in one short line, sending nothing", async () => {
+    const io = captureIo();
+    const code = await callbackMain(["fail", "--callback-id", emailCallback, "--message", "m".repeat(1024 * 1024), "--endpoint-url", recorder.url], io);
+
+    expect(code).not.toBe(0);
+    expect(io.stderr.trim().split("\n")).toHaveLength(1);
+    expect(io.stderr).toContain("--message");
+    expect(io.stderr).toContain("1048576");
+    expect(io.stderr.length, "the message is not echoed back").toBeLessThan(400);
+    expect(recorder.requests).toHaveLength(0);
+  });
+
+  it("sends a long failure message the service takes", async () => {
+    const { code, request } = await callback("fail", "--callback-id", sample.callbackIds.sms, "--message", "m".repeat(40 * 1024));
+
+    expect(code).toBe(0);
+    expect(JSON.parse(request!.body.toString()).ErrorMessage).toHaveLength(40 * 1024);
+  });
+
   it("--help names the answers and the options, and exits 0", async () => {
     const io = captureIo();
     expect(await callbackMain(["--help"], io)).toBe(0);

@@ -8,7 +8,7 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Argument, Command, InvalidArgumentError } from "commander";
-import { answerCommand, answerPayload, answers, CALLBACK_ID, DEFAULT_FAILURE_MESSAGE, FAILURE_TYPE, type Answer } from "./answers.ts";
+import { answerCommand, answerPayload, answers, CALLBACK_ID, checkAnswer, DEFAULT_FAILURE_MESSAGE, FAILURE_TYPE, type Answer } from "./answers.ts";
 import {
   configure,
   describeFailure,
@@ -63,6 +63,12 @@ Examples:
   npm run callback -- fail --callback-id 'Y2Itc21zLXR4LTEwMDEtM2Y2YzFlMmE=' --message 'SMS undeliverable'`,
     )
     .action(async (answer: Answer, options: CallbackOptions) => {
+      const refused = checkAnswer(answer, options.message);
+      if (refused) {
+        io.err(`error: ${refused}\n`);
+        exitCode = 1;
+        return;
+      }
       const client = lambdaClient(options);
       try {
         await client.send(answerCommand(options.callbackId, answer, options.message));

@@ -87,6 +87,23 @@ describe("npm run invoke", () => {
     expect(recorder.requests).toHaveLength(0);
   });
 
+  it("refuses a transaction bigger than Lambda takes (1 MB started asynchronously) in one short line, sending nothing", async () => {
+    const { code, stderr } = await invoke("--id", "1", "--location", "x".repeat(1024 * 1024));
+
+    expect(code).toBe(1);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toContain("1048576");
+    expect(stderr.length, "the transaction is not echoed back").toBeLessThan(400);
+    expect(recorder.requests).toHaveLength(0);
+  });
+
+  it("sends the same transaction with --wait, which Lambda takes up to 6 MB", async () => {
+    const { code } = await invoke("--id", "1", "--location", "x".repeat(1024 * 1024), "--wait");
+
+    expect(code).toBe(0);
+    expect(recorder.requests).toHaveLength(1);
+  });
+
   it("reports a Lambda error in one line", async () => {
     const { code, stderr } = await invoke("--function-name", "missing-function:live", "--id", "1");
 

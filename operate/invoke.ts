@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InvocationType, InvokeCommand } from "@aws-sdk/client-lambda";
 import { Command, InvalidArgumentError } from "commander";
+import { payloadLimit, SYNC_PAYLOAD_MAX_BYTES } from "./limits.ts";
 import {
   configure,
   DEFAULT_FUNCTION,
@@ -90,14 +91,24 @@ Examples:
         vendor: options.vendor,
         ...(options.score !== undefined ? { score: options.score } : {}),
       };
+      const invocationType = options.wait ? InvocationType.RequestResponse : InvocationType.Event;
+      const payload = new TextEncoder().encode(JSON.stringify(event));
+      const limit = payloadLimit(invocationType);
+      if (payload.length > limit) {
+        io.err(
+          `error: the transaction is ${payload.length} bytes, and Lambda takes ${limit} bytes at most ${options.wait ? "for a synchronous invoke" : `started asynchronously (${SYNC_PAYLOAD_MAX_BYTES} with --wait)`}: shorten --location or --vendor.\n`,
+        );
+        exitCode = 1;
+        return;
+      }
       const client = lambdaClient(options);
       try {
         const response = await client.send(
           new InvokeCommand({
             FunctionName: options.functionName,
-            InvocationType: options.wait ? InvocationType.RequestResponse : InvocationType.Event,
+            InvocationType: invocationType,
             DurableExecutionName: name,
-            Payload: new TextEncoder().encode(JSON.stringify(event)),
+            Payload: payload,
           }),
         );
         const arn = response.DurableExecutionArn;

@@ -6,7 +6,9 @@
  * and `npm run callback` (`--endpoint-url`) and any `@aws-sdk/client-lambda` code talk to it as
  * they talk to Lambda. Each execution runs a workflow's `handler.ts` on the testing SDK's
  * local durable runtime, in real time; VERIFICATION_TIMEOUT_SECONDS and REVIEW_HOLD_SECONDS
- * shorten the day-long waits.
+ * shorten the day-long waits. It takes what Lambda takes (payloads up to 1 MB started
+ * asynchronously and 6 MB synchronously, callback results up to 256 KB, one answer per
+ * callback) and keeps, in memory, every running execution and the last 100 ended ones.
  */
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +17,7 @@ import { UnknownModuleError } from "../workshop/manifest.ts";
 import { captureDurableLogs } from "../workshop/durable-logs.ts";
 import { moduleListHelp } from "../workshop/cli/options.ts";
 import { DEFAULT_FUNCTION_NAME, LATEST } from "./local-api/names.ts";
+import { MAX_ENDED_EXECUTIONS } from "./local-api/registry.ts";
 import { HOST, startLocalApi, type LocalApi } from "./local-api/server.ts";
 import { shutdown } from "./local-api/shutdown.ts";
 import { chooseWorkflow, durations, executionTimeoutSeconds, loadHandler, UsageError } from "./local-api/workflow.ts";
@@ -61,6 +64,8 @@ Then, in another terminal (any credentials do; the endpoint does not check them)
   aws durable-lambda invoke --endpoint-url http://${HOST}:${DEFAULT_PORT} --function-name '${DEFAULT_FUNCTION_NAME}:live' ...
   npm run invoke -- --endpoint-url http://${HOST}:${DEFAULT_PORT} --region us-east-1 --id 1001 --amount 6500
 
+It keeps, in memory only, every running execution and the last ${MAX_ENDED_EXECUTIONS} that have ended;
+older ones read as not found, as after their retention period on Lambda.
 Ctrl+C stops the endpoint and lists the executions still running, which are lost.`,
     )
     .showHelpAfterError("(run with --help for usage)");

@@ -7,15 +7,17 @@ import type { Event } from "@aws-sdk/client-lambda";
 import type { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import { describe, expect, it } from "vitest";
 import { localApiCommand } from "../operate/local-api.ts";
-import { ServiceError } from "../operate/local-api/errors.ts";
+import { quote, ServiceError } from "../operate/local-api/errors.ts";
 import { terminalEvent, toServiceEvents, withoutExecutionData } from "../operate/local-api/history.ts";
 import { liveHistory } from "../operate/local-api/live-operations.ts";
-import { executionArn, LocalFunction, parseFunctionName } from "../operate/local-api/names.ts";
+import { checkCallbackId, executionArn, LocalFunction, parseFunctionName } from "../operate/local-api/names.ts";
 import { page } from "../operate/local-api/paging.ts";
 import { route } from "../operate/local-api/routes.ts";
 import { describeShutdown } from "../operate/local-api/shutdown.ts";
 import { chooseWorkflow, UsageError } from "../operate/local-api/workflow.ts";
-import { signingRegion } from "../operate/local-api/wire.ts";
+import { asSent, signingRegion, type ApiRequest } from "../operate/local-api/wire.ts";
+import { CALLBACK_RESULT_MAX_BYTES, ERROR_FIELDS_MAX_BYTES, errorFieldsBytes } from "../operate/limits.ts";
+import { callbackResult, errorObjectBody } from "../operate/local-api/payloads.ts";
 import { UnknownModuleError } from "../workshop/manifest.ts";
 
 const arn = executionArn("us-east-1", "durable-fraud-check", "1", "tx-1001", "3f6c1e2a-7b5d-4c1e-9a8f-2d4b6c8e0a1f");
@@ -99,6 +101,68 @@ describe("errors", () => {
     expect([invalid.status, invalid.body()]).toEqual([400, { Type: "User", message: "bad" }]);
     expect(new ServiceError("DurableExecutionAlreadyStartedException", "twice").status).toBe(409);
     expect(new ServiceError("CallbackTimeoutException", "closed").status).toBe(400);
+  });
+});
+
+describe("what the operations take", () => {
+  const request = (body: string | Buffer): ApiRequest => ({
+    method: "POST",
+    params: {},
+    query: new URLSearchParams(),
+    headers: {},
+    body: Buffer.isBuffer(body) ? body : Buffer.from(body),
+    region: "us-east-1",
+  });
+  const refusal = (call: () => unknown) => {
+    try {
+      call();
+    } catch (error) {
+      return (error as ServiceError).code;
+    }
+    return "taken";
+  };
+
+  it("a callback result of 256 KB at most (262,144 bytes)", () => {
+    expect(callbackResult(request(Buffer.alloc(CALLBACK_RESULT_MAX_BYTES, "a")))).toHaveLength(262_144);
+    expect(refusal(() => callbackResult(request(Buffer.alloc(CALLBACK_RESULT_MAX_BYTES + 1, "a"))))).toBe("InvalidParameterValueException");
+    expect(callbackResult(request(""))).toBeUndefined();
+  });
+
+  it("an error object whose fields are 1 MB at most together, counted in UTF-8 bytes", () => {
+    const half = "é".repeat(ERROR_FIELDS_MAX_BYTES / 4); // 2 bytes each
+    expect(errorFieldsBytes({ ErrorMessage: half, StackTrace: [half] })).toBe(ERROR_FIELDS_MAX_BYTES);
+    expect(errorObjectBody(request(JSON.stringify({ ErrorMessage: half, StackTrace: [half] })))).toMatchObject({ ErrorMessage: half });
+    expect(refusal(() => errorObjectBody(request(JSON.stringify({ ErrorMessage: half, StackTrace: [half], ErrorType: "x" }))))).toBe("InvalidParameterValueException");
+  });
+
+  it("an error object that is a JSON object of strings (a list of them for StackTrace); unknown members are left out", () => {
+    expect(errorObjectBody(request(""))).toEqual({});
+    expect(errorObjectBody(request('{"ErrorType":"T","ErrorMessage":null,"Extra":1,"StackTrace":["a"]}'))).toEqual({ ErrorType: "T", StackTrace: ["a"] });
+    for (const body of ['"text"', "[]", "1", "true", "null", "{", '{"ErrorData":{}}', '{"StackTrace":[1]}']) {
+      expect(refusal(() => errorObjectBody(request(body))), body).toBe("InvalidRequestContentException");
+    }
+  });
+
+  it("callback ids in the model's pattern and length", () => {
+    expect(() => checkCallbackId("YWJj+/==")).not.toThrow();
+    expect(refusal(() => checkCallbackId("not base64!"))).toBe("InvalidParameterValueException");
+    expect(refusal(() => checkCallbackId("a".repeat(1025)))).toBe("InvalidParameterValueException");
+  });
+});
+
+describe("text as sent", () => {
+  it("reads header and URL bytes that are UTF-8 as UTF-8, and leaves the rest as Node read them", () => {
+    for (const text of ["tx-é", "tx-名前", "😀"]) expect(asSent(Buffer.from(text, "utf8").toString("latin1"))).toBe(text);
+    expect(asSent("tx-\xe9"), "a Latin-1 byte that is not UTF-8").toBe("tx-é");
+    expect(asSent("plain-ascii_1")).toBe("plain-ascii_1");
+  });
+
+  it("quotes long values short, with their length", () => {
+    expect(quote("short")).toBe("short");
+    const quoted = quote("a".repeat(100_000));
+    expect(quoted.length).toBeLessThan(120);
+    expect(quoted).toContain("100000 characters");
+    expect(quote("😀".repeat(100))).toMatch(/^(😀){80}\.\.\. \(100 characters\)$/);
   });
 });
 

@@ -11,7 +11,9 @@
  * 60 s, which nothing reaches.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { connect, type Socket } from "node:net";
 import { join } from "node:path";
+import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
 import {
   GetDurableExecutionCommand,
   GetDurableExecutionHistoryCommand,
@@ -32,8 +34,13 @@ import { payments } from "../fraud/payments.ts";
 import { callbackMain } from "../operate/callback.ts";
 import { invokeMain } from "../operate/invoke.ts";
 import { DEFAULT_PORT, localApiCommand } from "../operate/local-api.ts";
+import type { ServiceError } from "../operate/local-api/errors.ts";
+import { LocalFunction } from "../operate/local-api/names.ts";
+import type { OperationContext } from "../operate/local-api/operations.ts";
+import { route } from "../operate/local-api/routes.ts";
 import { startLocalApi, type LocalApi } from "../operate/local-api/server.ts";
 import { shutdown } from "../operate/local-api/shutdown.ts";
+import type { ApiRequest } from "../operate/local-api/wire.ts";
 import { durations, executionTimeoutSeconds } from "../operate/local-api/workflow.ts";
 import { findAwsCli, makeCliHome, openAwsCli, run, shellCommandsIn, type AwsCliRunner, type CliHome, type RunResult, type ShellCommand } from "../operate/testing/aws-cli.ts";
 import { captureIo } from "../operate/testing/sandbox.ts";
@@ -343,6 +350,236 @@ describe.concurrent("local endpoint, with @aws-sdk/client-lambda", () => {
       secondClient.destroy();
       await second.close();
     }
+  });
+});
+
+/** A request as a client sends it, answered as the wire carries it: status, error code, body. */
+interface Answer {
+  status: number;
+  code: string | null;
+  body: string;
+}
+
+async function post(url: string, path: string, body: string): Promise<Answer> {
+  const response = await fetch(url + path, { method: "POST", body });
+  return { status: response.status, code: response.headers.get("x-amzn-errortype"), body: await response.text() };
+}
+
+const callbackPath = (callbackId: string, operation: "succeed" | "fail" | "heartbeat") =>
+  `/2025-12-01/durable-execution-callbacks/${encodeURIComponent(callbackId)}/${operation}`;
+
+/** Reads a raw HTTP answer: status, error code, body. */
+function readAnswer(socket: Socket): Promise<Answer> {
+  const chunks: Buffer[] = [];
+  return new Promise((resolve, reject) => {
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    socket.on("error", reject);
+    socket.on("end", () => {
+      const text = Buffer.concat(chunks).toString("utf8");
+      const split = text.indexOf("\r\n\r\n");
+      const head = text.slice(0, split);
+      resolve({
+        status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]),
+        code: /^x-amzn-errortype: (.+)$/im.exec(head)?.[1]?.trim() ?? null,
+        body: text.slice(split + 4),
+      });
+    });
+  });
+}
+
+/**
+ * Sends requests as raw bytes, each on its own connection (what a client that does not
+ * encode its headers sends). All but the last byte of each go first; once the endpoint has
+ * read every request's headers, the last bytes go together, so the requests complete at the
+ * same moment.
+ */
+async function rawRequests(url: string, requests: Buffer[]): Promise<Answer[]> {
+  const { port } = new URL(url);
+  const sockets = await Promise.all(
+    requests.map(
+      (bytes) =>
+        new Promise<Socket>((resolve, reject) => {
+          const socket = connect(Number(port), "127.0.0.1", () => {
+            socket.write(bytes.subarray(0, -1));
+            resolve(socket);
+          });
+          socket.on("error", reject);
+        }),
+    ),
+  );
+  const answers = sockets.map(readAnswer);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  // Not end(): a client that half-closes its connection has the endpoint drop the request.
+  sockets.forEach((socket, index) => socket.write(requests[index]!.subarray(-1)));
+  return Promise.all(answers);
+}
+
+const rawPost = (path: string, body: string, headers: Record<string, string> = {}) =>
+  Buffer.concat([
+    Buffer.from(
+      `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${Object.entries(headers)
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join("")}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`,
+      "latin1",
+    ),
+    Buffer.from(body),
+  ]);
+
+describe.concurrent("local endpoint: answers and requests the service refuses", () => {
+  /** Twenty answers to one callback, half approving; what each got, and what the execution did with them. */
+  async function race(name: string, id: number, send: (callbackId: string, approvals: boolean[]) => Promise<Answer[]>) {
+    const arn = (await invoke(tx(id, 6500), { name })).DurableExecutionArn!;
+    const [email] = await callbackIds(arn);
+    const approvals = Array.from({ length: 20 }, (_, index) => index % 2 === 0);
+    const answers = await send(email, approvals);
+    const accepted = answers.flatMap((answer, index) => (answer.status === 200 ? [index] : []));
+    expect(accepted, `${name}: exactly one answer is accepted`).toHaveLength(1);
+    for (const refused of answers.filter((answer) => answer.status !== 200)) {
+      expect(refused).toMatchObject({ status: 400, code: "CallbackTimeoutException" });
+      expect(JSON.parse(refused.body)).toMatchObject({ Message: expect.stringContaining("already been closed") });
+    }
+    expect(await post(api.url, callbackPath(email, "heartbeat"), ""), "a heartbeat after the answer").toMatchObject({ status: 400, code: "CallbackTimeoutException" });
+    expect(await post(api.url, callbackPath(email, "fail"), "{}"), "a failure after the answer").toMatchObject({ status: 400, code: "CallbackTimeoutException" });
+
+    const approved = approvals[accepted[0]!];
+    const execution = await ended(arn);
+    expect(parsedResult(execution).body.customerVerificationResult, "the accepted answer is the one used").toBe(approved ? "TransactionApproved" : "TransactionDeclined");
+    const answered = (await history(arn)).filter((event) => event.EventType === "CallbackSucceeded" || event.EventType === "CallbackFailed");
+    expect(answered.map((event) => event.CallbackSucceededDetails?.Result?.Payload), "one answer in the history").toEqual([JSON.stringify({ approved })]);
+  }
+
+  it("twenty answers racing on one callback over HTTP: one is accepted and decides, the others are refused as closed, the history holds one", async () => {
+    await race("race-http", 1201, (callbackId, approvals) =>
+      rawRequests(api.url, approvals.map((approved) => rawPost(callbackPath(callbackId, "succeed"), JSON.stringify({ approved })))),
+    );
+  });
+
+  it("twenty answers to one callback in the same tick (no await between them): one is accepted", async () => {
+    const context: OperationContext = { fn: new LocalFunction(), registry: api.registry, syncLimitMs: 1000 };
+    await race("race-tick", 1204, (callbackId, approvals) => {
+      const path = callbackPath(callbackId, "succeed");
+      const match = route("POST", path)!;
+      const calls = approvals.map(async (approved) => {
+        const request: ApiRequest = { method: "POST", params: match.params, query: new URLSearchParams(), headers: {}, body: Buffer.from(JSON.stringify({ approved })), region: "us-east-1" };
+        try {
+          await match.operation(request, context);
+          return { status: 200, code: null, body: "{}" };
+        } catch (error) {
+          const refused = error as ServiceError;
+          return { status: refused.status, code: refused.code, body: JSON.stringify(refused.body()) };
+        }
+      });
+      return Promise.all(calls);
+    });
+  });
+
+  it("an answer that arrives once the workflow has returned is refused and leaves no trace", async () => {
+    let lateCallback = "";
+    let late: Promise<Answer> | undefined;
+    let lateApi: LocalApi | undefined;
+    // The workflow's last invocation returns; the answer to the channel still waiting leaves at once.
+    const watched: DurableLambdaHandler = async (event, context) => {
+      const output = await handler(event, context);
+      if (output.Status === "SUCCEEDED" && lateCallback && lateApi) {
+        const { url } = lateApi;
+        const callbackId = lateCallback;
+        late = new Promise((resolve) => setImmediate(() => resolve(post(url, callbackPath(callbackId, "succeed"), '{"approved":false}'))));
+      }
+      return output;
+    };
+    lateApi = await startLocalApi({ handler: watched, port: 0, executionTimeoutSeconds: () => 3600 });
+    const lateClient = new LambdaClient({ endpoint: lateApi.url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
+    try {
+      const started = await lateClient.send(new InvokeCommand({ FunctionName: LIVE, InvocationType: "Event", DurableExecutionName: "late", Payload: encode(tx(1203, 6500)) }));
+      const arn = started.DurableExecutionArn!;
+      const events = async () => (await lateClient.send(new GetDurableExecutionHistoryCommand({ DurableExecutionArn: arn }))).Events ?? [];
+      const ids = await waitFor("both callbacks", async () => {
+        const started = (await events()).filter((event) => event.EventType === "CallbackStarted");
+        return started.length === 2 && started.map((event) => event.CallbackStartedDetails?.CallbackId ?? "");
+      });
+      lateCallback = ids[1]!;
+      expect(await post(lateApi.url, callbackPath(ids[0]!, "succeed"), '{"approved":true}')).toMatchObject({ status: 200 });
+      await waitFor("the late answer", async () => late);
+      expect(await late).toMatchObject({ status: 400, code: "CallbackTimeoutException" });
+      const execution = await waitFor("the end", async () => {
+        const current = await lateClient.send(new GetDurableExecutionCommand({ DurableExecutionArn: arn }));
+        return current.Status !== "RUNNING" && current;
+      });
+      expect(parsedResult(execution).body.customerVerificationResult).toBe("TransactionApproved");
+      const all = await events();
+      expect(all.filter((event) => event.EventType === "CallbackSucceeded")).toHaveLength(1);
+      const end = all.findIndex((event) => event.EventType === "ExecutionSucceeded");
+      expect(end).toBeGreaterThan(0);
+      expect(new Set(all.slice(end + 1).map((event) => event.EventType)), "after the end, only the record of the last invocation").toEqual(
+        new Set(all.length > end + 1 ? ["InvocationCompleted"] : []),
+      );
+    } finally {
+      lateClient.destroy();
+      await lateApi.close();
+    }
+  });
+
+  it("answers the service refuses are refused before they reach the runtime, and leave the callback open", async () => {
+    const arn = (await invoke(tx(1202, 6500), { name: "refused-answers" })).DurableExecutionArn!;
+    const [email] = await callbackIds(arn);
+    const refusals: [string, "succeed" | "fail", string, number, string, RegExp][] = [
+      ["a result over 256 KB", "succeed", "x".repeat(256 * 1024 + 1), 400, "InvalidParameterValueException", /262144/],
+      ["a failure that is a string", "fail", '"card holder unreachable"', 400, "InvalidRequestContentException", /object/],
+      ["a failure that is a list", "fail", "[1]", 400, "InvalidRequestContentException", /object/],
+      ["a failure that is null", "fail", "null", 400, "InvalidRequestContentException", /object/],
+      ["a failure that is not JSON", "fail", "{oops", 400, "InvalidRequestContentException", /json/i],
+      ["an ErrorMessage that is a number", "fail", '{"ErrorMessage":42}', 400, "InvalidRequestContentException", /ErrorMessage/],
+      ["a StackTrace that is not a list of strings", "fail", '{"StackTrace":"at line 1"}', 400, "InvalidRequestContentException", /StackTrace/],
+      [
+        "error fields over 1 MB together",
+        "fail",
+        JSON.stringify({ ErrorType: "VerificationFailed", ErrorMessage: "m".repeat(512 * 1024), StackTrace: ["s".repeat(512 * 1024)] }),
+        400,
+        "InvalidParameterValueException",
+        /1048576/,
+      ],
+    ];
+    const answers = await Promise.all(refusals.map(([, operation, body]) => post(api.url, callbackPath(email, operation), body)));
+    refusals.forEach(([what, , , status, code, message], index) => {
+      const answer = answers[index]!;
+      expect({ what, status: answer.status, code: answer.code }).toEqual({ what, status, code });
+      const parsed = JSON.parse(answer.body) as { message?: string; Message?: string };
+      expect(parsed.message ?? parsed.Message, what).toMatch(message);
+      expect(answer.body.length, `${what}: the message quotes a short part of the value at most`).toBeLessThan(1000);
+    });
+    expect((await history(arn)).filter((event) => event.EventType === "CallbackSucceeded" || event.EventType === "CallbackFailed"), "nothing reached the runtime").toEqual([]);
+    expect(await post(api.url, callbackPath(email, "succeed"), '{"approved":true}'), "the callback still takes an answer").toMatchObject({ status: 200 });
+    expect(parsedResult(await ended(arn)).body.customerVerificationResult).toBe("TransactionApproved");
+  });
+
+  it("names, ids and URLs the service would not take are refused in its error shape, quoting what was sent", async () => {
+    const names = ["tx-é", "tx-名前", "😀"];
+    // The header carries each name's UTF-8 bytes, as sent by a client that does not encode them.
+    const invocations = names.map((name) =>
+      rawPost(`/2015-03-31/functions/${FUNCTION}%3Alive/invocations`, "{}", {
+        "X-Amz-Invocation-Type": "Event",
+        "X-Amz-Durable-Execution-Name": Buffer.from(name, "utf8").toString("latin1"),
+      }),
+    );
+    const answers = await rawRequests(api.url, invocations);
+    names.forEach((name, index) => {
+      expect(answers[index]).toMatchObject({ status: 400, code: "InvalidParameterValueException" });
+      expect(JSON.parse(answers[index]!.body).message, "the name as sent, not its bytes read as Latin-1").toContain(`'${name}'`);
+    });
+    const listed = await failure(client.send(new ListDurableExecutionsByFunctionCommand({ FunctionName: FUNCTION, DurableExecutionName: "tx-é" })));
+    expect(listed, "a list filter the service would refuse").toMatchObject({ name: "InvalidParameterValueException", status: 400, message: expect.stringContaining("'tx-é'") });
+
+    const longArn = await fetch(`${api.url}/2025-12-01/durable-executions/${"a".repeat(10_000)}`);
+    expect({ status: longArn.status, code: longArn.headers.get("x-amzn-errortype") }).toEqual({ status: 400, code: "InvalidParameterValueException" });
+    expect((await longArn.text()).length, "a short quote of a 10 KB ARN").toBeLessThan(1000);
+    const badCallback = await post(api.url, callbackPath("not base64!", "succeed"), "{}");
+    expect(badCallback).toMatchObject({ status: 400, code: "InvalidParameterValueException" });
+
+    const hugeUrl = await fetch(`${api.url}/2025-12-01/durable-executions/${"a".repeat(100_000)}`);
+    expect({ status: hugeUrl.status, code: hugeUrl.headers.get("x-amzn-errortype") }).toEqual({ status: 431, code: "RequestHeaderFieldsTooLargeException" });
+    expect(JSON.parse(await hugeUrl.text())).toMatchObject({ Type: "User", message: expect.stringMatching(/too large/i) });
+    // The endpoint still serves after all of them.
+    expect((await client.send(new ListDurableExecutionsByFunctionCommand({ FunctionName: FUNCTION, MaxItems: 1 }))).DurableExecutions).toHaveLength(1);
   });
 });
 

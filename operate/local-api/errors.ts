@@ -17,6 +17,10 @@ export const errorCodes = {
   ServiceException: { status: 500, messageMember: "Message", fault: "Service" },
   // Not in the Lambda model: what an AWS endpoint says for a path it does not serve.
   UnknownOperationException: { status: 404, messageMember: "message", fault: "User" },
+  // Not in the Lambda model: a request line and headers too large to read (a URL of 100 KB).
+  RequestHeaderFieldsTooLargeException: { status: 431, messageMember: "message", fault: "User" },
+  // Not in the Lambda model: a request that did not arrive in time.
+  RequestTimeoutException: { status: 408, messageMember: "message", fault: "User" },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
@@ -43,4 +47,22 @@ export class ServiceError extends Error {
 }
 
 export const invalidParameter = (message: string) => new ServiceError("InvalidParameterValueException", message);
+export const invalidContent = (message: string) => new ServiceError("InvalidRequestContentException", message);
 export const notFound = (message: string) => new ServiceError("ResourceNotFoundException", message);
+
+/** The longest part of a value an error message quotes. */
+export const QUOTE_CHARACTERS = 80;
+
+/**
+ * A value as an error message quotes it: whole when short, otherwise its start and its length,
+ * so that a 100 KB value does not come back in a 100 KB message.
+ */
+export function quote(value: string): string {
+  const characters = [...value];
+  if (characters.length <= QUOTE_CHARACTERS) return value;
+  return `${characters.slice(0, QUOTE_CHARACTERS).join("")}... (${characters.length} characters)`;
+}
+
+/** The service's wording for a member that breaks a constraint of its model. */
+export const validationError = (member: string, value: string, constraint: string) =>
+  invalidParameter(`1 validation error detected: Value '${quote(value)}' at '${member}' failed to satisfy constraint: ${constraint}`);

@@ -11,12 +11,23 @@
  *   reaches the handler. Callbacks still open are then closed, so the runtime finishes too.
  * - The execution timeout of the function's durable config: past it, the execution ends
  *   TIMED_OUT the same way.
+ * - One answer per callback. The runtime takes a second answer to a callback, and an answer
+ *   after the workflow has returned, without complaint; the service refuses both. Here the
+ *   first success or failure accepted for a callback closes it at once, in the same step as
+ *   the check that it was open (no await in between, so two answers in flight cannot both
+ *   pass), before it goes to the runtime. Once the workflow has returned its result, no
+ *   callback takes an answer.
+ * - Letting go: once the runtime has finished with an execution, its runner is released. The
+ *   execution keeps what the API shows of it (identity, input, outcome, history, operations),
+ *   with one copy of its input and result; how many such executions are kept is the
+ *   registry's business.
  */
 import type { ErrorObject, Event } from "@aws-sdk/client-lambda";
 import { InvocationStatus, type DurableExecutionInvocationInput, type DurableLambdaHandler, type Operation } from "@aws/durable-execution-sdk-js";
 import { LocalDurableTestRunner, type DurableOperation, type TestResult } from "@aws/durable-execution-sdk-js-testing";
 import { terminalEvent, toServiceEvents } from "./history.ts";
 import { liveHistory, LiveOperations } from "./live-operations.ts";
+import { abandonPoll, beginExecution, endExecution } from "./runtime-environment.ts";
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "STOPPED";
 
@@ -48,6 +59,8 @@ export interface ExecutionOptions {
   /** Its order among all executions, for pagination. */
   sequence: number;
   onNews?: (execution: LocalExecution, news: ExecutionNews) => void;
+  /** Called once the runtime has finished with the execution and its runner is let go. */
+  onReleased?: (execution: LocalExecution) => void;
 }
 
 const openStatuses = new Set(["STARTED", "PENDING", "READY"]);
@@ -70,14 +83,27 @@ export class LocalExecution {
   /** The id the local runtime knows the execution by (its log lines carry it). */
   runtimeId: string | undefined;
 
-  private readonly runner: LocalDurableTestRunner;
-  private readonly live: LiveOperations;
+  /** Roughly how much this execution keeps once released (UTF-16 code units of its data, on the high side). */
+  retainedSize = 0;
+
+  /** The runtime's runner and what it shows; both let go once the runtime has finished. */
+  private runner: LocalDurableTestRunner | undefined;
+  private live: LiveOperations | undefined;
   private readonly onNews: NonNullable<ExecutionOptions["onNews"]>;
+  private readonly onReleased: NonNullable<ExecutionOptions["onReleased"]>;
   private readonly announced = new Set<string>();
+  /** Callbacks that have taken their one answer (or are being given it). */
+  private readonly answered = new Set<string>();
+  /** The workflow has returned its result: from then on no callback takes an answer. */
+  private returned = false;
   private executionOperation: Operation | undefined;
   private finalResult: TestResult | undefined;
-  /** The history as it stood when the service ended the execution (stop, timeout). */
+  /** The history as it stood when the service ended the execution (stop, timeout), or when it was released. */
   private frozenHistory: Event[] | undefined;
+  /** The operations as they stood when the execution was released. */
+  private frozenOperations: Operation[] | undefined;
+  /** The callback ids of a released execution. */
+  private frozenCallbacks: Set<string> | undefined;
   private markEnded: () => void = () => {};
   private readonly timeout: NodeJS.Timeout;
 
@@ -87,6 +113,7 @@ export class LocalExecution {
     this.sequence = options.sequence;
     this.executionTimeoutSeconds = options.executionTimeoutSeconds;
     this.onNews = options.onNews ?? (() => {});
+    this.onReleased = options.onReleased ?? (() => {});
     this.ended = new Promise((resolve) => (this.markEnded = resolve));
     this.runner = new LocalDurableTestRunner({ handlerFunction: this.guarded(options.handler) });
     this.live = new LiveOperations(this.runner, () => this.announceCallbacks());
@@ -111,13 +138,27 @@ export class LocalExecution {
       if (this.status !== "RUNNING") {
         return { Status: InvocationStatus.FAILED, Error: { ErrorType: "ExecutionEnded", ErrorMessage: `The execution is ${this.status}.` } };
       }
-      return handler(event, context);
+      const output = await handler(event, context);
+      if (output.Status !== InvocationStatus.PENDING) this.returned = true;
+      return output;
     };
   }
 
   private async run(payload: unknown): Promise<void> {
+    const token = await beginExecution();
     try {
-      const result = await this.runner.run({ payload });
+      await this.runToEnd(payload);
+    } finally {
+      abandonPoll(this.runtimeId);
+      this.release();
+      endExecution(token, this.retainedSize);
+    }
+  }
+
+  private async runToEnd(payload: unknown): Promise<void> {
+    const runner = this.runner as LocalDurableTestRunner;
+    try {
+      const result = await runner.run({ payload });
       this.finalResult = result;
       if (this.status !== "RUNNING") return;
       const status = result.getStatus();
@@ -158,7 +199,7 @@ export class LocalExecution {
   endByService(status: "STOPPED" | "TIMED_OUT", error: ErrorObject): Date {
     if (this.status !== "RUNNING") return this.endTimestamp ?? new Date();
     const events = this.history();
-    const operations = this.live.list();
+    const operations = this.live?.list() ?? [];
     this.finish(status, { error });
     const at = this.endTimestamp as Date;
     this.frozenHistory = [...events, terminalEvent(events, status === "STOPPED" ? "ExecutionStopped" : "ExecutionTimedOut", at, error)];
@@ -174,34 +215,113 @@ export class LocalExecution {
   /** The execution's history, as GetDurableExecutionHistory shows it. */
   history(): Event[] {
     if (this.frozenHistory) return this.frozenHistory;
-    const events = this.finalResult ? this.finalResult.getHistoryEvents() : liveHistory(this.runner, this.live.list());
+    const events = this.finalResult
+      ? this.finalResult.getHistoryEvents()
+      : this.runner && this.live
+        ? liveHistory(this.runner, this.live.list())
+        : [];
     return toServiceEvents(events, { executionTimeoutSeconds: this.executionTimeoutSeconds });
   }
 
   /** The checkpointed operations, the execution itself first, as GetDurableExecutionState returns them. */
   operations(): Operation[] {
+    if (this.frozenOperations) return this.frozenOperations;
     const execution = this.executionOperation
       ? [{ ...this.executionOperation, Status: this.status === "RUNNING" ? "STARTED" : this.status, EndTimestamp: this.endTimestamp } as Operation]
       : [];
-    return [...execution, ...this.live.list().flatMap((op) => op.getOperationData() ?? [])];
+    return [...execution, ...(this.live?.list() ?? []).flatMap((op) => op.getOperationData() ?? [])];
   }
 
-  /** The callback operation with this id, open or closed. */
-  callback(callbackId: string): DurableOperation | undefined {
-    return this.live.list().find((op) => op.isCallback() && op.getOperationData()?.CallbackDetails?.CallbackId === callbackId);
+  /** Whether a callback with this id belongs to this execution, open or closed. */
+  hasCallback(callbackId: string): boolean {
+    return this.frozenCallbacks ? this.frozenCallbacks.has(callbackId) : this.findCallback(callbackId) !== undefined;
   }
 
-  /** Whether a callback can still be answered: its execution runs and it has not ended. */
-  isOpen(callback: DurableOperation): boolean {
-    return this.status === "RUNNING" && openStatuses.has(callback.getStatus() ?? "");
+  /**
+   * The callback with this id if it still takes an answer: the execution runs, the workflow
+   * has not returned, no answer has been taken for it, and the runtime has not closed it.
+   */
+  openCallback(callbackId: string): DurableOperation | undefined {
+    if (this.status !== "RUNNING" || this.returned || this.answered.has(callbackId)) return undefined;
+    const callback = this.findCallback(callbackId);
+    return callback && openStatuses.has(callback.getStatus() ?? "") ? callback : undefined;
+  }
+
+  /**
+   * Takes the one answer (success or failure) a callback accepts: the open callback to pass
+   * it to, now closed to every other answer; undefined when it no longer takes one. The
+   * check and the claim happen together, with no await between them.
+   */
+  claimAnswer(callbackId: string): DurableOperation | undefined {
+    const callback = this.openCallback(callbackId);
+    if (callback) this.answered.add(callbackId);
+    return callback;
+  }
+
+  /** Gives a claimed answer back, when the runtime did not take it. */
+  releaseAnswer(callbackId: string): void {
+    this.answered.delete(callbackId);
+  }
+
+  private findCallback(callbackId: string): DurableOperation | undefined {
+    return this.live?.list().find((op) => op.isCallback() && op.getOperationData()?.CallbackDetails?.CallbackId === callbackId);
+  }
+
+  /**
+   * Lets the runner go once the runtime has finished: keeps the history, the operations and
+   * the callback ids, with the input and the result shared rather than copied.
+   */
+  private release(): void {
+    const callbackIds = (this.live?.list() ?? []).flatMap((op) => {
+      const id = op.isCallback() ? op.getOperationData()?.CallbackDetails?.CallbackId : undefined;
+      return id === undefined ? [] : [id];
+    });
+    const history = this.history().map((event) => this.shareEventPayloads(event));
+    const operations = this.operations().map((operation) => this.shareOperationPayloads(operation));
+    this.frozenHistory = history;
+    this.frozenOperations = operations;
+    this.frozenCallbacks = new Set(callbackIds);
+    this.runner = undefined;
+    this.live = undefined;
+    this.finalResult = undefined;
+    this.executionOperation = undefined;
+    this.retainedSize =
+      this.input.length + (this.result?.length ?? 0) + JSON.stringify(history).length + JSON.stringify(operations).length + JSON.stringify(this.error ?? {}).length;
+    this.onReleased(this);
+  }
+
+  /** The same text as the input or the result, as that one string rather than a copy. */
+  private shared(text: string | undefined): string | undefined {
+    if (text === undefined) return undefined;
+    if (text === this.input) return this.input;
+    if (text === this.result) return this.result;
+    return text;
+  }
+
+  private shareEventPayloads(event: Event): Event {
+    const started = event.ExecutionStartedDetails;
+    if (started?.Input?.Payload !== undefined) {
+      return { ...event, ExecutionStartedDetails: { ...started, Input: { ...started.Input, Payload: this.shared(started.Input.Payload) } } };
+    }
+    const succeeded = event.ExecutionSucceededDetails;
+    if (succeeded?.Result?.Payload !== undefined) {
+      return { ...event, ExecutionSucceededDetails: { ...succeeded, Result: { ...succeeded.Result, Payload: this.shared(succeeded.Result.Payload) } } };
+    }
+    return event;
+  }
+
+  private shareOperationPayloads(operation: Operation): Operation {
+    const details = operation.ExecutionDetails;
+    if (details?.InputPayload === undefined) return operation;
+    return { ...operation, ExecutionDetails: { ...details, InputPayload: this.shared(details.InputPayload) } };
   }
 
   /** Tells `onNews` about callbacks that have started since the last time. */
   private announceCallbacks(): void {
-    const operations = this.live.list();
+    const operations = this.live?.list() ?? [];
     for (const op of operations) {
       const callbackId = op.getOperationData()?.CallbackDetails?.CallbackId;
-      if (!op.isCallback() || callbackId === undefined || this.announced.has(callbackId) || !this.isOpen(op)) continue;
+      if (!op.isCallback() || callbackId === undefined || this.announced.has(callbackId) || this.openCallback(callbackId) === undefined) continue;
       this.announced.add(callbackId);
       const parent = operations.find((candidate) => candidate.getId() === op.getParentId());
       this.onNews(this, { kind: "callback", callbackId, waitingIn: parent?.getName() ?? op.getName() ?? "callback" });

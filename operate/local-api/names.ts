@@ -5,7 +5,7 @@
  * pointing to it, and `$LATEST`. Durable functions are invoked by a qualified name only, so
  * an execution's ARN always names a version: `...:function:NAME:1/durable-execution/...`.
  */
-import { invalidParameter, notFound } from "./errors.ts";
+import { invalidParameter, notFound, validationError } from "./errors.ts";
 
 /** A made-up account: every ARN the endpoint hands out says it is local. */
 export const LOCAL_ACCOUNT = "000000000000";
@@ -29,7 +29,7 @@ const functionNamePattern =
 /** Reads the `FunctionName` of a request, and its `Qualifier` query parameter if it has one. */
 export function parseFunctionName(raw: string, queryQualifier?: string): FunctionRef {
   const match = functionNamePattern.exec(raw);
-  if (!match) throw invalidParameter(`1 validation error detected: Value '${raw}' at 'functionName' failed to satisfy constraint: Member must satisfy the pattern of a function name or ARN.`);
+  if (!match) throw validationError("functionName", raw, "Member must satisfy the pattern of a function name or ARN.");
   const [, name, nameQualifier] = match as unknown as [string, string, string | undefined];
   if (nameQualifier !== undefined && queryQualifier !== undefined && nameQualifier !== queryQualifier) {
     throw invalidParameter("The derived qualifier from the function name does not match the specified qualifier.");
@@ -70,11 +70,23 @@ export class LocalFunction {
   }
 }
 
-/** An execution name: 1 to 64 letters, digits, `-` or `_`, as Lambda accepts it. */
+/**
+ * An execution name: 1 to 64 letters, digits, `-` or `_`, as Lambda accepts it (the model's
+ * `DurableExecutionName`: min 1, max 64, pattern `[a-zA-Z0-9-_]+`). Anything else, such as a
+ * name with accents or emoji, is refused, quoting the name as it was sent.
+ */
 export function checkExecutionName(name: string): void {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
-    throw invalidParameter(
-      `1 validation error detected: Value '${name}' at 'durableExecutionName' failed to satisfy constraint: Member must have length between 1 and 64 and match [a-zA-Z0-9-_]+.`,
-    );
+    throw validationError("durableExecutionName", name, "Member must have length between 1 and 64 and match [a-zA-Z0-9-_]+.");
+  }
+}
+
+/** A callback id as the model takes it: 1 to 1024 characters of base64 (`CallbackId`). */
+export function checkCallbackId(callbackId: string): void {
+  if (callbackId.length < 1 || callbackId.length > 1024) {
+    throw validationError("callbackId", callbackId, "Member must have length between 1 and 1024.");
+  }
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(callbackId)) {
+    throw validationError("callbackId", callbackId, "Member must satisfy regular expression pattern: [A-Za-z0-9+/]+={0,2}");
   }
 }

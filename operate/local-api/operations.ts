@@ -3,14 +3,15 @@
  * and answering in the shape `@aws-sdk/client-lambda` reads (its deserializers are the
  * reference; `service.json` models the same shapes for the AWS CLI).
  */
-import type { ErrorObject } from "@aws-sdk/client-lambda";
-import { invalidParameter, notFound, ServiceError } from "./errors.ts";
+import type { DurableOperation } from "@aws/durable-execution-sdk-js-testing";
+import { invalidContent, invalidParameter, notFound, quote, ServiceError } from "./errors.ts";
 import type { ExecutionStatus, LocalExecution } from "./execution.ts";
 import { withoutExecutionData } from "./history.ts";
-import { checkExecutionName, LocalFunction, parseFunctionName } from "./names.ts";
+import { checkCallbackId, checkExecutionName, LocalFunction, parseFunctionName } from "./names.ts";
 import { page } from "./paging.ts";
+import { callbackResult, checkInvokePayload, errorObjectBody } from "./payloads.ts";
 import type { ExecutionRegistry } from "./registry.ts";
-import { header, jsonBody, queryBoolean, queryInteger, queryTimestamp, type ApiRequest } from "./wire.ts";
+import { header, queryBoolean, queryInteger, queryTimestamp, type ApiRequest } from "./wire.ts";
 
 /** What an operation answers: JSON (`body`), raw bytes (`raw`), or nothing. */
 export interface ApiResponse {
@@ -61,16 +62,17 @@ export async function invoke(request: ApiRequest, { fn, registry, syncLimitMs }:
   const version = fn.version(ref, request.region);
   const type = header(request, "X-Amz-Invocation-Type") ?? "RequestResponse";
   if (!["RequestResponse", "Event", "DryRun"].includes(type)) {
-    throw invalidParameter(`1 validation error detected: Value '${type}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`);
+    throw invalidParameter(`1 validation error detected: Value '${quote(type)}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`);
   }
   const name = header(request, "X-Amz-Durable-Execution-Name");
   if (name !== undefined) checkExecutionName(name);
+  checkInvokePayload(request, type);
   const input = request.body.length === 0 ? "{}" : request.body.toString("utf8");
   let payload: unknown;
   try {
     payload = JSON.parse(input);
   } catch {
-    throw new ServiceError("InvalidRequestContentException", "Could not parse request body into json: the payload must be JSON.");
+    throw invalidContent("Could not parse request body into json: the payload must be JSON.");
   }
   if (type === "DryRun") return { status: 204, headers: { "X-Amz-Executed-Version": version } };
 
@@ -97,13 +99,15 @@ export function listExecutions(request: ApiRequest, { fn, registry }: OperationC
   const wanted = query.getAll("Statuses");
   for (const status of wanted) {
     if (!statuses.includes(status as ExecutionStatus)) {
-      throw invalidParameter(`1 validation error detected: Value '${status}' at 'statuses' failed to satisfy constraint: Member must satisfy enum value set: [${statuses.join(", ")}]`);
+      throw invalidParameter(`1 validation error detected: Value '${quote(status)}' at 'statuses' failed to satisfy constraint: Member must satisfy enum value set: [${statuses.join(", ")}]`);
     }
   }
+  const name = query.get("DurableExecutionName") ?? undefined;
+  if (name !== undefined) checkExecutionName(name);
   const found = registry.list({
     functionName: ref.name,
     version,
-    name: query.get("DurableExecutionName") ?? undefined,
+    name,
     statuses: wanted.length > 0 ? (wanted as ExecutionStatus[]) : undefined,
     startedAfter: queryTimestamp(query, "StartedAfter"),
     startedBefore: queryTimestamp(query, "StartedBefore"),
@@ -176,7 +180,7 @@ export function getState(request: ApiRequest, { registry }: OperationContext): A
 /** StopDurableExecution: `POST .../{DurableExecutionArn}/stop`, the body an optional ErrorObject. */
 export function stopExecution(request: ApiRequest, { registry }: OperationContext): ApiResponse {
   const execution = registry.get(request.params.DurableExecutionArn ?? "");
-  const error = jsonBody<ErrorObject>(request) ?? {};
+  const error = errorObjectBody(request);
   if (execution.status !== "RUNNING") {
     throw invalidParameter(`The durable execution ${execution.identity.arn} has already ended ${execution.status}; only a RUNNING execution can be stopped.`);
   }
@@ -189,28 +193,16 @@ export function stopExecution(request: ApiRequest, { registry }: OperationContex
   return { status: 200, body: { StopTimestamp: at } };
 }
 
-/** The open callback with this id; the service's errors for unknown and closed ones. */
-function openCallback(request: ApiRequest, registry: ExecutionRegistry) {
-  const callbackId = request.params.CallbackId ?? "";
-  const found = registry.findCallback(callbackId);
-  if (!found) throw notFound(`No callback with id ${callbackId} exists.`);
-  if (!found.execution.isOpen(found.callback)) {
-    throw new ServiceError(
-      "CallbackTimeoutException",
-      "The callback ID token has either expired or the callback associated with the token has already been closed.",
-    );
-  }
-  return found;
-}
+const callbackClosed = () =>
+  new ServiceError("CallbackTimeoutException", "The callback ID token has either expired or the callback associated with the token has already been closed.");
 
-/** Passes an answer to the runtime; a failure there is the service's own fault. */
-async function deliver(send: () => Promise<unknown>): Promise<ApiResponse> {
-  try {
-    await send();
-  } catch (error) {
-    throw new ServiceException(error);
-  }
-  return { status: 200, body: {} };
+/** The execution a callback id belongs to; the service's errors for a malformed or unknown id. */
+function callbackExecution(request: ApiRequest, registry: ExecutionRegistry): { callbackId: string; execution: LocalExecution } {
+  const callbackId = request.params.CallbackId ?? "";
+  checkCallbackId(callbackId);
+  const execution = registry.findCallback(callbackId);
+  if (!execution) throw notFound(`No callback with id ${callbackId} exists.`);
+  return { callbackId, execution };
 }
 
 class ServiceException extends ServiceError {
@@ -219,27 +211,51 @@ class ServiceException extends ServiceError {
   }
 }
 
-/** SendDurableExecutionCallbackSuccess: `POST /2025-12-01/durable-execution-callbacks/{CallbackId}/succeed`, the result as the raw body. */
-export function callbackSuccess(request: ApiRequest, { registry }: OperationContext): Promise<ApiResponse> {
-  const { callback } = openCallback(request, registry);
-  const result = request.body.length === 0 ? undefined : request.body.toString("utf8");
-  return deliver(() => callback.sendCallbackSuccess(result));
+/**
+ * Gives a callback its one answer. The check that it is open and the claim on it happen in
+ * one step, before the first await: of answers in flight at the same moment exactly one is
+ * accepted, and every other is refused as the service refuses an answer to a closed callback.
+ */
+async function answer(request: ApiRequest, registry: ExecutionRegistry, send: (callback: DurableOperation) => Promise<unknown>): Promise<ApiResponse> {
+  const { callbackId, execution } = callbackExecution(request, registry);
+  const callback = execution.claimAnswer(callbackId);
+  if (!callback) throw callbackClosed();
+  try {
+    await send(callback);
+  } catch (error) {
+    execution.releaseAnswer(callbackId);
+    throw new ServiceException(error);
+  }
+  return { status: 200, body: {} };
 }
 
-/** SendDurableExecutionCallbackFailure: `.../{CallbackId}/fail`, the body an optional ErrorObject. */
+/** SendDurableExecutionCallbackSuccess: `POST /2025-12-01/durable-execution-callbacks/{CallbackId}/succeed`, the result (at most 256 KB) as the raw body. */
+export function callbackSuccess(request: ApiRequest, { registry }: OperationContext): Promise<ApiResponse> {
+  const result = callbackResult(request);
+  return answer(request, registry, (callback) => callback.sendCallbackSuccess(result));
+}
+
+/** SendDurableExecutionCallbackFailure: `.../{CallbackId}/fail`, the body an optional ErrorObject (a JSON object, its fields at most 1 MB together). */
 export function callbackFailure(request: ApiRequest, { registry }: OperationContext): Promise<ApiResponse> {
-  const { callback } = openCallback(request, registry);
-  const error = jsonBody<ErrorObject>(request) ?? {};
-  return deliver(() => callback.sendCallbackFailure(error));
+  const error = errorObjectBody(request);
+  return answer(request, registry, (callback) => callback.sendCallbackFailure(error));
 }
 
 /**
  * SendDurableExecutionCallbackHeartbeat: `.../{CallbackId}/heartbeat`. It restarts the
  * heartbeat timeout of a callback that has one; for one without, there is nothing to restart.
+ * A callback that has taken its answer takes no heartbeat either.
  */
-export function callbackHeartbeat(request: ApiRequest, { registry }: OperationContext): Promise<ApiResponse> {
-  const { callback } = openCallback(request, registry);
+export async function callbackHeartbeat(request: ApiRequest, { registry }: OperationContext): Promise<ApiResponse> {
+  const { callbackId, execution } = callbackExecution(request, registry);
+  const callback = execution.openCallback(callbackId);
+  if (!callback) throw callbackClosed();
   const hasHeartbeatTimeout = (callback.getEvents() ?? []).some((event) => event.CallbackStartedDetails?.HeartbeatTimeout !== undefined);
-  if (!hasHeartbeatTimeout) return Promise.resolve({ status: 200, body: {} });
-  return deliver(() => callback.sendCallbackHeartbeat());
+  if (!hasHeartbeatTimeout) return { status: 200, body: {} };
+  try {
+    await callback.sendCallbackHeartbeat();
+  } catch (error) {
+    throw new ServiceException(error);
+  }
+  return { status: 200, body: {} };
 }

@@ -1,14 +1,25 @@
 /**
- * Every execution the endpoint has started, kept in memory for as long as it runs: found by
- * ARN, by durable execution name (which makes a start idempotent), by callback id, and
- * listed with the filters of ListDurableExecutionsByFunction.
+ * The executions the endpoint knows: found by ARN, by durable execution name (which makes a
+ * start idempotent), by callback id, and listed with the filters of
+ * ListDurableExecutionsByFunction.
+ *
+ * Every running execution is kept. Of the ended ones, the service keeps each for its
+ * retention period (14 days by default); the endpoint, which keeps everything in memory,
+ * keeps the most recent `MAX_ENDED_EXECUTIONS` (100), and fewer when their data would take
+ * more than `MAX_RETAINED_SIZE` (about 64 MB): the oldest ended is forgotten first, and then reads
+ * as an execution that does not exist, as after its retention period, and its name can start
+ * a new one. The one that ended last is always kept.
  */
 import { randomUUID } from "node:crypto";
 import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
-import type { DurableOperation } from "@aws/durable-execution-sdk-js-testing";
-import { invalidParameter, notFound, ServiceError } from "./errors.ts";
+import { notFound, quote, ServiceError, validationError } from "./errors.ts";
 import { LocalExecution, type ExecutionNews, type ExecutionStatus } from "./execution.ts";
 import { executionArn, functionArn } from "./names.ts";
+
+/** How many ended executions the endpoint keeps. */
+export const MAX_ENDED_EXECUTIONS = 100;
+/** How much data (inputs, results, histories, operations) the kept ended executions may hold, roughly, in characters. */
+export const MAX_RETAINED_SIZE = 64 * 1024 * 1024;
 
 export interface StartRequest {
   functionName: string;
@@ -22,6 +33,10 @@ export interface StartRequest {
 
 export interface RegistryOptions {
   handler: DurableLambdaHandler;
+  /** How many ended executions to keep (default `MAX_ENDED_EXECUTIONS`). */
+  maxEnded?: number;
+  /** How much data the ended executions kept may hold (default `MAX_RETAINED_SIZE`). */
+  maxRetainedSize?: number;
   /** Read at each start: how long an execution may run (the function's durable config). */
   executionTimeoutSeconds: () => number;
   onNews?: (execution: LocalExecution, news: ExecutionNews) => void;
@@ -44,9 +59,14 @@ const executionArnPattern =
 
 export class ExecutionRegistry {
   private readonly options: RegistryOptions;
-  private readonly all: LocalExecution[] = [];
+  /** Oldest first. */
+  private all: LocalExecution[] = [];
   private readonly byArn = new Map<string, LocalExecution>();
   private readonly byName = new Map<string, LocalExecution>();
+  /** Ended executions whose runner has been let go, in the order they were. */
+  private readonly released: LocalExecution[] = [];
+  private retainedSize = 0;
+  private sequence = 0;
 
   constructor(options: RegistryOptions) {
     this.options = options;
@@ -81,8 +101,9 @@ export class ExecutionRegistry {
       payload: request.payload,
       handler: this.options.handler,
       executionTimeoutSeconds: this.options.executionTimeoutSeconds(),
-      sequence: this.all.length,
+      sequence: this.sequence++,
       ...(this.options.onNews ? { onNews: this.options.onNews } : {}),
+      onReleased: (released) => this.retain(released),
     });
     this.all.push(execution);
     this.byArn.set(execution.identity.arn, execution);
@@ -90,14 +111,33 @@ export class ExecutionRegistry {
     return { execution, created: true };
   }
 
+  /** Keeps a released execution, and forgets the oldest ended ones past the limits. */
+  private retain(execution: LocalExecution): void {
+    this.released.push(execution);
+    this.retainedSize += execution.retainedSize;
+    const maxEnded = this.options.maxEnded ?? MAX_ENDED_EXECUTIONS;
+    const maxSize = this.options.maxRetainedSize ?? MAX_RETAINED_SIZE;
+    const forgotten = new Set<LocalExecution>();
+    while (this.released.length > 1 && (this.released.length > maxEnded || this.retainedSize > maxSize)) {
+      const oldest = this.released.shift() as LocalExecution;
+      this.retainedSize -= oldest.retainedSize;
+      forgotten.add(oldest);
+      this.byArn.delete(oldest.identity.arn);
+      const key = `${oldest.identity.functionName}/${oldest.identity.name}`;
+      if (this.byName.get(key) === oldest) this.byName.delete(key);
+    }
+    if (forgotten.size > 0) this.all = this.all.filter((kept) => !forgotten.has(kept));
+  }
+
   /** The execution with this ARN; `ResourceNotFoundException` when there is none. */
   get(arn: string): LocalExecution {
     const execution = this.byArn.get(arn);
     if (execution) return execution;
-    if (!executionArnPattern.test(arn)) {
-      throw invalidParameter(`1 validation error detected: Value '${arn}' at 'durableExecutionArn' failed to satisfy constraint: Member must be a durable execution ARN.`);
-    }
-    throw notFound(`The durable execution ${arn} does not exist.`);
+    if (arn.length > 1024) throw validationError("durableExecutionArn", arn, "Member must have length less than or equal to 1024.");
+    if (!executionArnPattern.test(arn)) throw validationError("durableExecutionArn", arn, "Member must be a durable execution ARN.");
+    throw notFound(
+      `The durable execution ${quote(arn)} does not exist. (The local endpoint keeps the last ${this.options.maxEnded ?? MAX_ENDED_EXECUTIONS} ended executions, and only until it stops.)`,
+    );
   }
 
   list(filter: ListFilter): LocalExecution[] {
@@ -113,13 +153,9 @@ export class ExecutionRegistry {
     return filter.oldestFirst ? found : found.reverse();
   }
 
-  /** The execution and operation a callback id belongs to. */
-  findCallback(callbackId: string): { execution: LocalExecution; callback: DurableOperation } | undefined {
-    for (const execution of this.all) {
-      const callback = execution.callback(callbackId);
-      if (callback) return { execution, callback };
-    }
-    return undefined;
+  /** The execution a callback id belongs to. */
+  findCallback(callbackId: string): LocalExecution | undefined {
+    return this.all.find((execution) => execution.hasCallback(callbackId));
   }
 
   /** The execution the local runtime knows by this id (its log lines carry it). */

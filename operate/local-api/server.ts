@@ -4,17 +4,19 @@
  * on the testing SDK's local runtime.
  */
 import { once } from "node:events";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, maxHeaderSize, STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import type { AddressInfo } from "node:net";
 import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
-import { ServiceError } from "./errors.ts";
+import { quote, ServiceError } from "./errors.ts";
 import type { ExecutionNews, LocalExecution } from "./execution.ts";
 import { DEFAULT_REGION, LocalFunction } from "./names.ts";
 import type { OperationContext } from "./operations.ts";
 import { ExecutionRegistry } from "./registry.ts";
 import { route } from "./routes.ts";
 import { acquireRuntime, releaseRuntime } from "./runtime-environment.ts";
-import { readBody, sendError, sendJson, sendRaw, signingRegion, type ApiRequest } from "./wire.ts";
+import { oversizedBody } from "./payloads.ts";
+import { asSent, MAX_BODY_BYTES, readBody, sendError, sendJson, sendRaw, signingRegion, type ApiRequest } from "./wire.ts";
 
 /** The only address the endpoint listens on: it is for this machine alone. */
 export const HOST = "127.0.0.1";
@@ -63,6 +65,39 @@ function describeNews(execution: LocalExecution, news: ExecutionNews): string {
   return `${name}: ${news.status} ${outcome}`;
 }
 
+/**
+ * A request Node cannot read (its request line and headers over Node's 16 KB, as with a
+ * 100 KB URL; or not HTTP at all) gets an answer in the service's error shape, not Node's
+ * bare status line.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const failure =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? new ServiceError(
+          "RequestHeaderFieldsTooLargeException",
+          `The request line and headers are too large: the endpoint reads ${maxHeaderSize} bytes of them at most. A durable execution ARN or callback id is 1024 characters at most.`,
+        )
+      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? new ServiceError("RequestTimeoutException", "The request did not arrive in time.")
+        : new ServiceError("InvalidRequestContentException", `The request is not valid HTTP (${error.code ?? error.message}).`);
+  const body = JSON.stringify(failure.body());
+  socket.end(
+    [
+      `HTTP/1.1 ${failure.status} ${STATUS_CODES[failure.status] ?? ""}`,
+      "content-type: application/json",
+      `content-length: ${Buffer.byteLength(body)}`,
+      `x-amzn-errortype: ${failure.code}`,
+      "connection: close",
+      "",
+      body,
+    ].join("\r\n"),
+  );
+}
+
 export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
   const log = options.log ?? (() => {});
   const fn = new LocalFunction(options.functionName);
@@ -74,15 +109,16 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   const context: OperationContext = { fn, registry, syncLimitMs: options.syncLimitMs ?? SYNC_LIMIT_MS };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = req.url ?? "/";
+    const raw = asSent(req.url ?? "/");
     const mark = raw.indexOf("?");
     const path = mark === -1 ? raw : raw.slice(0, mark);
     const query = new URLSearchParams(mark === -1 ? "" : raw.slice(mark + 1));
     const method = req.method ?? "GET";
     try {
-      const body = await readBody(req);
+      const { bytes: body, size } = await readBody(req);
       const match = route(method, path);
-      if (!match) throw new ServiceError("UnknownOperationException", `The local endpoint does not serve ${method} ${path}.`);
+      if (!match) throw new ServiceError("UnknownOperationException", `The local endpoint does not serve ${method} ${quote(path)}.`);
+      if (size > MAX_BODY_BYTES) throw oversizedBody(match.name, size);
       const authorization = Array.isArray(req.headers.authorization) ? req.headers.authorization[0] : req.headers.authorization;
       const request: ApiRequest = { method, params: match.params, query, headers: req.headers, body, region: signingRegion(authorization, DEFAULT_REGION) };
       const response = await match.operation(request, context);
@@ -106,6 +142,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
 
   await acquireRuntime();
   const server = createServer((req, res) => void handle(req, res));
+  server.on("clientError", answerClientError);
   try {
     server.listen(options.port, HOST);
     await once(server, "listening");

@@ -4,23 +4,49 @@
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ServiceError } from "./errors.ts";
+import { SYNC_PAYLOAD_MAX_BYTES } from "../limits.ts";
+import { quote, ServiceError } from "./errors.ts";
 
-/** Lambda accepts 6 MB for a synchronous payload; the endpoint refuses bigger bodies. */
-export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+/**
+ * The largest body the endpoint reads: a synchronous invoke's 6 MB, the most any operation
+ * takes. Each operation checks its own, smaller limit.
+ */
+export const MAX_BODY_BYTES = SYNC_PAYLOAD_MAX_BYTES;
 
-/** Reads the whole request body, refusing one larger than the service would take. */
-export async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
+export interface Body {
+  /** The body; empty when it was larger than the limit. */
+  bytes: Buffer;
+  /** Its size in bytes, as sent. */
+  size: number;
+}
+
+/**
+ * Reads the whole request body. Past `limit` it keeps reading but keeps nothing, so the
+ * client still gets an answer (the operation's own error for a body that large) rather than
+ * a connection closed under it.
+ */
+export async function readBody(request: IncomingMessage, limit: number = MAX_BODY_BYTES): Promise<Body> {
+  let chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      throw new ServiceError("RequestTooLargeException", `Request must be smaller than ${MAX_BODY_BYTES} bytes for the operation.`);
-    }
-    chunks.push(chunk);
+    if (size <= limit) chunks.push(chunk);
+    else chunks = [];
   }
-  return Buffer.concat(chunks);
+  return { bytes: size > limit ? Buffer.alloc(0) : Buffer.concat(chunks), size };
+}
+
+/**
+ * Text as the client sent it. Node reads the request line and header values byte by byte,
+ * as Latin-1; a client that puts UTF-8 there without percent-encoding it (a durable execution
+ * name `tx-é`) would see it garbled in every message that quotes it. Bytes that form valid
+ * UTF-8 are read as UTF-8; anything else stays as it was read.
+ */
+export function asSent(text: string): string {
+  if (!/[\x80-\xff]/.test(text) || /[^\x00-\xff]/.test(text)) return text;
+  const bytes = Buffer.from(text, "latin1");
+  const decoded = bytes.toString("utf8");
+  return Buffer.from(decoded, "utf8").equals(bytes) ? decoded : text;
 }
 
 /**
@@ -80,10 +106,11 @@ export interface ApiRequest {
   region: string;
 }
 
-/** A single header's value. */
+/** A single header's value, as the client sent it (see `asSent`). */
 export function header(request: ApiRequest, name: string): string | undefined {
   const value = request.headers[name.toLowerCase()];
-  return Array.isArray(value) ? value[0] : value;
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : asSent(first);
 }
 
 /** The region of the SigV4 credential scope: `Credential=AKID/20260131/us-east-1/lambda/aws4_request`. */
@@ -98,7 +125,7 @@ export function queryBoolean(query: URLSearchParams, name: string): boolean | un
   if (value === null) return undefined;
   if (value === "true") return true;
   if (value === "false") return false;
-  throw new ServiceError("InvalidParameterValueException", `${name} must be true or false, got "${value}".`);
+  throw new ServiceError("InvalidParameterValueException", `${name} must be true or false, got "${quote(value)}".`);
 }
 
 /** A whole-number query parameter within bounds; `undefined` when absent. */
@@ -107,7 +134,7 @@ export function queryInteger(query: URLSearchParams, name: string, min: number, 
   if (value === null) return undefined;
   const number = Number(value);
   if (!/^\d+$/.test(value) || number < min || number > max) {
-    throw new ServiceError("InvalidParameterValueException", `${name} must be a whole number from ${min} to ${max}, got "${value}".`);
+    throw new ServiceError("InvalidParameterValueException", `${name} must be a whole number from ${min} to ${max}, got "${quote(value)}".`);
   }
   return number;
 }
@@ -118,17 +145,7 @@ export function queryTimestamp(query: URLSearchParams, name: string): Date | und
   if (value === null) return undefined;
   const date = /^\d+(\.\d+)?$/.test(value) ? new Date(Number(value) * 1000) : new Date(value);
   if (Number.isNaN(date.getTime())) {
-    throw new ServiceError("InvalidParameterValueException", `${name} must be an ISO 8601 timestamp, got "${value}".`);
+    throw new ServiceError("InvalidParameterValueException", `${name} must be an ISO 8601 timestamp, got "${quote(value)}".`);
   }
   return date;
-}
-
-/** Parses a JSON request body into an object; an empty body is `undefined`. */
-export function jsonBody<T>(request: ApiRequest): T | undefined {
-  if (request.body.length === 0) return undefined;
-  try {
-    return JSON.parse(request.body.toString("utf8")) as T;
-  } catch {
-    throw new ServiceError("InvalidRequestContentException", "Could not parse request body into json.");
-  }
 }
