@@ -1,9 +1,12 @@
 import {
+  CallbackExternalError,
   CallbackTimeoutError,
   createRetryStrategy,
+  OperationSubType,
   withDurableExecution,
   type BatchResult,
   type DurableContext,
+  type Duration,
 } from "@aws/durable-execution-sdk-js";
 import { parseCustomerAnswer, type CustomerAnswer } from "../../fraud/customer-answer.ts";
 import { notifications, type Channel } from "../../fraud/notifications.ts";
@@ -56,12 +59,8 @@ export const handler = withDurableExecution(async (event: unknown, context: Dura
 
   // Ask on both channels at once; the first answer, yes or no, wins.
   const timeout = { seconds: verificationTimeoutSeconds() };
-  const ask = (name: string, channel: Channel) => async (branch: DurableContext) =>
-    parseCustomerAnswer(
-      await branch.waitForCallback(name, (callbackId) => notifications.sendVerification(channel, transaction, callbackId), {
-        timeout,
-      }),
-    );
+  const ask = (name: string, channel: Channel) =>
+    askOneChannel(name, (callbackId) => notifications.sendVerification(channel, transaction, callbackId), timeout);
   const answers = await context.parallel(
     "human-verification",
     [ask("SendVerificationEmail", "email"), ask("SendVerificationSMS", "sms")],
@@ -69,12 +68,12 @@ export const handler = withDurableExecution(async (event: unknown, context: Dura
   );
   const answer = firstAnswer(answers);
 
-  // TODO 1: silence must not reach finalize. When `answer` is undefined (no channel answered
-  // in time; see TODO 2), escalate in a step of its own, named `timeout-escalate-${id}`, that
-  // sends the transaction to the fraud department, and return
-  // `sentToFraudDeptResult(transaction, score, "NoCustomerResponse")`.
-  // The FraudDetection sample expected parallel to throw when the callbacks timed out, so its
-  // escalation code could never run: parallel returns a batch of failed branches instead.
+  // TODO 1: silence must not reach finalize. When `answer` is undefined (no channel answered in
+  // time; TODO 2 makes firstAnswer say so), escalate in a step of its own, named after the
+  // transaction like the other side-effect steps, that hands it to the fraud department; then
+  // end with the fraud department's result and "NoCustomerResponse". The FraudDetection sample
+  // expected parallel to throw on timeouts, so its escalation never ran: parallel returns a
+  // batch of failed branches instead. See the hints in modules/08-timeouts/README.md.
 
   return context.step(`finalize-${id}`, async () => {
     if (answer === "approved") {
@@ -86,14 +85,41 @@ export const handler = withDurableExecution(async (event: unknown, context: Dura
   });
 });
 
+/**
+ * One verification channel, as a branch of the parallel: module 07's `waitForCallback`, built
+ * from its parts (a callback, a step that sends its id, the wait for the answer) so that a
+ * failure sent to the callback is kept small. A failed operation's error is checkpointed, and
+ * the service refuses an error over 32 KB: a channel that sent a long failure message would
+ * fail the whole execution and leave the card suspended, whatever the other channel said.
+ */
+function askOneChannel(name: string, send: (callbackId: string) => Promise<void>, timeout: Duration) {
+  return (branch: DurableContext) =>
+    branch.runInChildContext(
+      name,
+      async (waiting) => {
+        const [reply, callbackId] = await waiting.createCallback({ timeout });
+        await waiting.step(() => send(callbackId));
+        try {
+          return parseCustomerAnswer(await reply);
+        } catch (error) {
+          if (error instanceof CallbackTimeoutError) throw error;
+          // Whatever the channel sent: keep the start of its message, and nothing else.
+          const message = error instanceof Error ? error.message : String(error);
+          throw new CallbackExternalError(message.length > 500 ? `${message.slice(0, 500)}… (cut)` : message);
+        }
+      },
+      // The same operation as waitForCallback's, passing the callback's own error on.
+      { subType: OperationSubType.WAIT_FOR_CALLBACK, errorMapper: (error) => error },
+    );
+}
+
 /** The first answer wins; a failure the card holder sent counts as "no"; silence is `undefined`. */
 function firstAnswer(answers: BatchResult<CustomerAnswer>): CustomerAnswer | undefined {
   const [first] = answers.succeeded();
   if (first) return first.result;
   // TODO 2: tell silence apart from a "no". Here no branch succeeded, so every branch failed.
-  // Each of `answers.failed()` carries an `error`: a ChildContextError (the branch failed) whose
-  // `cause` is the callback's own typed error, a CallbackTimeoutError when nobody answered in
-  // time. When every failure's cause is a CallbackTimeoutError, return undefined (silence);
-  // otherwise a channel sent a failure, which counts as "declined".
+  // Each of `answers.failed()` carries an `error`: the branch's error, whose `cause` is the
+  // callback's own typed error. Return undefined (silence) only when every branch timed out;
+  // a failure a channel sent counts as "declined". See the hints in the guide.
   return "declined";
 }

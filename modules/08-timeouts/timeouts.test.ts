@@ -238,6 +238,24 @@ describe.concurrent("08 · timeouts and escalation: the finished workflow", () =
     expect(decisions(id), once).toEqual(["authorize"]);
   });
 
+  it("still decides when a channel sends a failure too long to checkpoint (40 KB)", async () => {
+    const run = startFraudCheck(handler, { id: 828, amount: 90, ...shop, score: 3 });
+    const { email, sms } = await bothChannels(run);
+    // The service takes a failure message this long; a checkpointed error over 32 KB it refuses.
+    await email.sendCallbackFailure({ ErrorType: "DeliveryFailed", ErrorMessage: "x".repeat(40_000) });
+    await takenIn(run, email);
+    await sms.sendCallbackSuccess(yes);
+    const execution = await finish(run, replaysIn("finalize-828"));
+
+    const decided = concept(
+      "expected a suspended card to end decided whatever a channel sends: a failure over 32 KB cannot be " +
+        "checkpointed, so the channel (askOneChannel) keeps only the start of its message; a plain " +
+        "waitForCallback would fail the whole execution and leave the card suspended",
+    );
+    expect(resultOf(execution, decided).body, decided).toMatchObject({ result: "authorized", customerVerificationResult: "TransactionApproved" });
+    expect(decisions(828), decided).toEqual(["authorize"]);
+  });
+
   it("decides on the first answer without waiting for the other channel to time out", async () => {
     const run = startFraudCheck(handler, { id: 816, amount: 640, ...shop, score: 3 });
     const { email, sms } = await bothChannels(run);

@@ -68,6 +68,12 @@ export function sdkErrorHint(errorMessage: string | undefined): string | undefin
       "never from the clock or a random number."
     );
   }
+  if (errorMessage.includes("Error object size must be less than")) {
+    return (
+      "A failed operation's error is checkpointed, and the service refuses one over 32 KB: keep what an operation " +
+      "throws small, such as the start of a channel's failure message, or the execution cannot go on."
+    );
+  }
   return undefined;
 }
 

@@ -89,23 +89,40 @@ export interface FraudRun {
 export function startFraudCheck(handler: DurableLambdaHandler, payload: unknown): FraudRun {
   const runner = new LocalDurableTestRunner<FraudCheckResult>({ handlerFunction: handler });
   const check = replayCheck;
-  const finished = runner.run({ payload }).then(async (execution) => {
-    if (check === undefined) return execution;
-    const problem = await replayProblem(handler, payload, execution, { folder: check.guide.folder, todos: check.todos });
-    if (problem !== undefined) throw new ReplayCheckError(problem);
-    return execution;
-  });
+  const finished = runner.run({ payload }).then(
+    async (execution) => {
+      if (check === undefined) return execution;
+      const problem = await replayProblem(handler, payload, execution, { folder: check.guide.folder, todos: check.todos });
+      if (problem !== undefined) throw new ReplayCheckError(problem);
+      return execution;
+    },
+    (error: unknown) => {
+      // The runtime itself gave up (a checkpoint refused, an invocation that cannot go on).
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const hint = sdkErrorHint(message);
+      const where = check === undefined ? "" : `In ${check.guide.folder}/handler.ts: `;
+      throw new ExecutionStoppedError(`${where}the execution could not go on (${message}).${hint ? ` ${hint}` : ""}`);
+    },
+  );
   return { runner, finished };
 }
 
-/** A replay that called outside or ended differently; the message is the learner's guidance. */
-export class ReplayCheckError extends Error {
-  override readonly name = "ReplayCheckError";
+/** An error whose message says all there is to do: its stack would only point into the SDK. */
+class GuidanceError extends Error {
   constructor(message: string) {
     super(message);
-    // The stack would point into the SDK; the message says all there is to do.
     this.stack = message;
   }
+}
+
+/** A replay that called outside or ended differently; the message is the learner's guidance. */
+export class ReplayCheckError extends GuidanceError {
+  override readonly name = "ReplayCheckError";
+}
+
+/** An execution the local runtime gave up on (a refused checkpoint); the message is guidance. */
+export class ExecutionStoppedError extends GuidanceError {
+  override readonly name = "ExecutionStoppedError";
 }
 
 /** Runs one execution to its end. */
