@@ -45,7 +45,7 @@ export const MAX_TEXT_LENGTH = 200;
 /** How much of a bad value an error message quotes: enough to recognise it, never megabytes. */
 const QUOTE_LENGTH = 40;
 
-/** A bad value as an error message shows it: JSON, cut to {@link QUOTE_LENGTH} characters. */
+/** A bad value as an error message shows it: JSON, cut to a few dozen characters. */
 export function quoted(value: unknown): string {
   let text: string;
   try {

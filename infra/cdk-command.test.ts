@@ -1,13 +1,23 @@
 /**
- * `npm run synth|deploy|destroy`: argument handling without the CDK, then one real, offline
- * run of the command through the cdk CLI.
+ * `npm run synth|deploy|destroy`: argument handling without the CDK, then one real run of
+ * `npm run synth` through the cdk CLI, with no network, proven to reach nothing off this machine.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../workshop/manifest.ts";
+import {
+  describeAttempts,
+  learnerEnv,
+  noNetwork,
+  npmCli,
+  readNetworkTrace,
+  settle,
+  skipOrFail,
+  type NetworkTrace,
+} from "../workshop/testing/offline.ts";
 import { HelpShown, UsageError, cdkBin, cdkInvocation, planCdkRun } from "./cdk-command.ts";
 import { STACK_NAME } from "./workflow-entry.ts";
 
@@ -99,23 +109,38 @@ describe("npm run synth|deploy|destroy: arguments", () => {
 });
 
 describe("npm run synth: a real run, offline", () => {
-  const outdir = mkdtempSync(join(tmpdir(), "fraud-cdk-cli-"));
-  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+  const scratch = mkdtempSync(join(tmpdir(), "fraud-cdk-cli-"));
+  const outdir = join(scratch, "cdk.out");
+  const traceFile = join(scratch, "network.jsonl");
+  const isolation = noNetwork();
+  const npm = npmCli();
+  let result: SpawnSyncReturns<string>;
+  let trace: NetworkTrace;
+  let leftRunning: NetworkTrace["processes"] = [];
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  beforeAll(async () => {
+    // `npm run synth -- --module 1 --solution` as a learner types it (with the output kept out
+    // of the repository), with no network where the machine allows it, every Node.js process
+    // traced, and a fresh HOME: npm and the cdk CLI remember earlier checks there.
+    const home = join(scratch, "home");
+    mkdirSync(home);
+    // CDK_VALIDATION=false: the validated synth is in app.test.ts.
+    const env: NodeJS.ProcessEnv = { ...learnerEnv(process.env, home, traceFile), CDK_VALIDATION: "false" };
+    delete env.NODE_ENV;
+    const synth = ["--module", "1", "--solution", "--output", outdir, "--quiet"];
+    // Through npm itself where it can be found (npm has its own reasons to go online).
+    const command = npm
+      ? [process.execPath, npm, "run", "synth", "--", ...synth]
+      : [process.execPath, "--import", "tsx", "infra/cdk-command.ts", "synth", ...synth];
+    const [file, ...args] = "prefix" in isolation ? [...isolation.prefix, ...command] : command;
+    result = spawnSync(file as string, args, { cwd: repoRoot, env, encoding: "utf8", timeout: 90_000 });
+    // The cdk CLI used to leave a process behind that went online after it exited.
+    leftRunning = await settle(traceFile);
+    trace = readNetworkTrace(traceFile);
+  }, 120_000);
 
   it("synthesizes the chosen module through the cdk CLI", () => {
-    // What `npm run synth -- --module 1 --solution` runs, with the output kept out of the repository.
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      CDK_VALIDATION: "false", // the validated synth is in app.test.ts
-      CDK_DISABLE_CLI_TELEMETRY: "true",
-      AWS_EC2_METADATA_DISABLED: "true",
-    };
-    delete env.NODE_ENV;
-    const result = spawnSync(
-      process.execPath,
-      ["--import", "tsx", "infra/cdk-command.ts", "synth", "--module", "1", "--solution", "--output", outdir, "--quiet", "--no-notices"],
-      { cwd: repoRoot, env, encoding: "utf8", timeout: 90_000 },
-    );
     expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(result.stderr).toContain("Synthesizing solutions/01-first-step/handler.ts (solution)");
     const template = JSON.parse(readFileSync(join(outdir, `${STACK_NAME}.template.json`), "utf8")) as {
@@ -124,5 +149,16 @@ describe("npm run synth: a real run, offline", () => {
     const fn = Object.values(template.Resources).find((resource) => resource.Type === "AWS::Lambda::Function");
     expect(fn?.Properties.Description).toContain("solutions/01-first-step/handler.ts");
     expect(fn?.Properties.Runtime).toBe("nodejs24.x");
-  }, 120_000);
+  });
+
+  it("looks nothing up and connects to nothing but 127.0.0.1, during the run or after it (no telemetry, no update check)", () => {
+    expect(trace.processes.length, "the tracer saw no Node.js process: was it preloaded?").toBeGreaterThan(0);
+    expect(describeAttempts(trace.attempts), "what `npm run synth` tried to reach off this machine").toBe("");
+    expect(leftRunning, "processes of `npm run synth` still running after it ended").toEqual([]);
+  });
+
+  it("runs with no network at all (in a network namespace of its own, under unshare -n)", (context) => {
+    if ("missing" in isolation) return skipOrFail(context, isolation.missing);
+    expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
+  });
 });

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { App, Duration } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -31,8 +34,11 @@ function whyNotSynthesized(message: string, props: Partial<FraudCheckStackProps>
   return guide.concept(`expected the stack to synthesize; the CDK refused it: ${message}`, file);
 }
 
+// Every synthesis writes a cloud assembly: keep them in one folder, removed after the tests.
+const assemblies = mkdtempSync(join(tmpdir(), "fraud-deploy-test-"));
+
 function synth(props: Partial<FraudCheckStackProps> = {}): Template {
-  const app = new App({ context: { "aws:cdk:bundling-stacks": [] } });
+  const app = new App({ outdir: mkdtempSync(join(assemblies, "cdk.out-")), context: { "aws:cdk:bundling-stacks": [] } });
   let stack: FraudCheckStack;
   try {
     stack = new FraudCheckStack(app, "FraudCheck", { entry, ...props });
@@ -69,6 +75,7 @@ beforeAll(() => {
 });
 afterAll(() => {
   vi.unstubAllEnvs();
+  rmSync(assemblies, { recursive: true, force: true });
 });
 
 describe("09 · deploy with the CDK", () => {

@@ -7,6 +7,7 @@
 import { Command } from "commander";
 import pc from "picocolors";
 import { docsChecks } from "../checks/docs.ts";
+import { watchLeftovers } from "../checks/leftovers.ts";
 import { structureChecks } from "../checks/structure.ts";
 import { patchesApply } from "../checks/mistakes.ts";
 import { testChecks } from "../checks/module-tests.ts";
@@ -24,6 +25,9 @@ new Command("check")
   .parse();
 
 const started = performance.now();
+// Nothing left behind: the run gets a temp directory of its own and marks its processes; the
+// last check names what is still there (workshop/checks/leftovers.ts).
+const leftovers = watchLeftovers();
 // vitest.config.ts builds the mistake projects only when a run asks for them.
 process.env.WORKSHOP_MISTAKES = "1";
 const [types, run, docs, applied] = await Promise.all([
@@ -33,6 +37,7 @@ const [types, run, docs, applied] = await Promise.all([
   patchesApply(),
 ]);
 const results: CheckResult[] = [...structureChecks(), types, ...testChecks(run, applied), ...docs];
+results.push(...(await leftovers.check()));
 
 const groups = [...new Set(results.map((result) => result.group))];
 for (const group of groups) {

@@ -5,9 +5,16 @@
  * The browser is the system's own (`/usr/bin/chromium`, installed by `.ci/run`); playwright-core
  * never downloads one. Pages come from a loopback server, and any request that leaves
  * 127.0.0.1 is blocked and reported: the site must work offline.
+ *
+ * Chromium itself stays on this machine too. It resolves no name but 127.0.0.1, so it looks
+ * nothing up, and its own requests (update checks, account and autofill lookups, which no switch
+ * turns off in every version) go to a proxy on 127.0.0.1 that refuses them; `Browser.background`
+ * lists them.
  */
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
@@ -18,6 +25,11 @@ import { serveSite } from "./serve.ts";
 /** Where Debian puts Chromium; `CHROMIUM_PATH` points elsewhere. */
 export const chromiumPath = (): string => process.env["CHROMIUM_PATH"] || "/usr/bin/chromium";
 
+/**
+ * Chromium's switches, on top of playwright-core's own (which already turn off background
+ * networking, component updates, field trials, sync and more). The proxy that catches what
+ * Chromium still asks for by itself is added per launch (see `openBrowser`).
+ */
 export const chromiumArgs = [
   "--headless",
   "--no-sandbox",
@@ -27,7 +39,45 @@ export const chromiumArgs = [
   "--disable-background-networking",
   "--disable-component-update",
   "--disable-sync",
+  "--disable-domain-reliability",
+  "--disable-client-side-phishing-detection",
+  "--no-pings",
+  // No DNS lookup at all: every name but 127.0.0.1 resolves to "not found" without asking anyone.
+  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 ];
+
+/**
+ * A proxy on 127.0.0.1 that answers every request with 403 and records it. Chromium sends it
+ * whatever it would otherwise send off this machine; loopback addresses bypass it, so the site
+ * is served directly.
+ */
+async function startTrap(): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
+  const requests: string[] = [];
+  const server: Server = createServer((request, response) => {
+    requests.push(`${request.method ?? "GET"} ${request.url ?? ""}`);
+    response.writeHead(403, { connection: "close" }).end();
+  });
+  // HTTPS through a proxy starts with CONNECT host:443; refuse it before any byte goes further.
+  server.on("connect", (request, socket) => {
+    requests.push(`CONNECT ${request.url ?? ""}`);
+    socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n");
+  });
+  server.on("clientError", (_error, socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
 
 /** The word the search box must find; the module whose `teaches` names it must be among the results. */
 export const searchTerm = "waitForCallback";
@@ -186,19 +236,28 @@ export interface Browser {
   context: BrowserContext;
   /** Requests the pages tried to send off this machine. */
   offline: string[];
+  /**
+   * Requests Chromium made by itself (an update check, an account or autofill lookup), each
+   * held and refused by the proxy on 127.0.0.1: they never left this machine.
+   */
+  background: string[];
   close(): Promise<void>;
 }
 
 /** Starts Chromium (throws when it cannot). Start it early: it launches while the site builds. */
 export async function openBrowser(executablePath = chromiumPath()): Promise<Browser> {
+  const trap = await startTrap();
   const profile = await mkdtemp(join(tmpdir(), "workshop-chromium-"));
   const offline: string[] = [];
-  const removeProfile = () => rm(profile, { recursive: true, force: true }).catch(() => undefined);
+  const cleanUp = async () => {
+    await trap.close();
+    await rm(profile, { recursive: true, force: true }).catch(() => undefined);
+  };
   try {
     const context = await chromium.launchPersistentContext(profile, {
       executablePath,
       headless: true,
-      args: chromiumArgs,
+      args: [...chromiumArgs, `--proxy-server=${trap.url}`],
       timeout: 30_000,
       viewport: { width: 1280, height: 900 },
     });
@@ -211,13 +270,14 @@ export async function openBrowser(executablePath = chromiumPath()): Promise<Brow
     return {
       context,
       offline,
+      background: trap.requests,
       close: async () => {
         await context.close().catch(() => undefined);
-        await removeProfile();
+        await cleanUp();
       },
     };
   } catch (error) {
-    await removeProfile();
+    await cleanUp();
     throw error;
   }
 }
