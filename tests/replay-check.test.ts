@@ -1,10 +1,10 @@
 import { withDurableExecution, type DurableContext } from "@aws/durable-execution-sdk-js";
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { payments } from "../fraud/payments.ts";
 import { riskScorer } from "../fraud/risk-scorer.ts";
 import { validateTransaction } from "../fraud/transaction.ts";
-import { captureDurableLogs } from "../workshop/durable-logs.ts";
+import { useLocalRuntime } from "../workshop/testing/local-runtime.ts";
 import { replayProblem, type ReplayGuide } from "../workshop/testing/replay.ts";
 
 const guide: ReplayGuide = { folder: "modules/01-first-step", todos: { "riskScorer.score": 1, "payments.authorize": 2 } };
@@ -17,15 +17,7 @@ async function problemOf(id: number, body: (event: unknown, context: DurableCont
   return { status: execution.getStatus(), problem: await replayProblem(handler, payload, execution, guide) };
 }
 
-let stopCapturing = () => {};
-beforeAll(async () => {
-  stopCapturing = captureDurableLogs(() => {});
-  await LocalDurableTestRunner.setupTestEnvironment({ skipTime: true });
-});
-afterAll(async () => {
-  await LocalDurableTestRunner.teardownTestEnvironment();
-  stopCapturing();
-});
+useLocalRuntime({ concurrent: true });
 
 describe.concurrent("the replay check", () => {
   it("passes a workflow whose every outside call is inside a step", async () => {

@@ -4,9 +4,17 @@
  * `npm test`, `npm run progress` and `npm run bench` need per-module outcomes (did the
  * solution pass? did the starter fail, and for the right reason?) rather than vitest's
  * console report, so they run vitest through its Node API with a quiet reporter.
+ *
+ * A run cannot hang. vitest bounds each test and hook, but not a worker that never reports its
+ * file finished. That is what the testing SDK's `skipTime` caused: its fake clock also fakes
+ * `process.nextTick`, through which Node delivers the messages a worker receives, and messages
+ * still queued on it when `teardownTestEnvironment()` uninstalls it are lost; the worker then
+ * waits forever for vitest's answer to its last report. So `runTests` stops a run still going
+ * `settleMs` after every file reported its results, or `deadlineMs` after it began, and says
+ * which test files had not finished.
  */
 import { relative } from "node:path";
-import type { Reporter, TestCase, TestModule } from "vitest/node";
+import type { Reporter, TestCase, TestModule, TestSpecification, Vitest } from "vitest/node";
 import { startVitest } from "vitest/node";
 import { moduleOfPath, repoRoot, type WorkshopModule } from "./manifest.ts";
 
@@ -42,6 +50,17 @@ export interface RunResult {
   /** Errors vitest could not pin on a test (an unhandled rejection, a crashed worker). */
   unhandled: string[];
   wallMs: number;
+  /** Set when the run was stopped because it did not finish in time (see `RunOptions.deadlineMs`). */
+  stopped?: StoppedRun;
+}
+
+export interface StoppedRun {
+  /** One line for the person at the terminal: what was stopped, and why. */
+  message: string;
+  /** The test files that had not reported their results, as `project: file`. */
+  unfinished: string[];
+  /** False when vitest did not come to an end even after being cancelled: exit the process. */
+  ended: boolean;
 }
 
 export interface RunOptions {
@@ -51,7 +70,33 @@ export interface RunOptions {
   filters?: string[];
   /** Called as each test file finishes, for progress bars. */
   onFileDone?: (file: FileOutcome) => void;
+  /**
+   * The longest the whole run may take, in ms (default 15 minutes). The environment variable
+   * `WORKSHOP_TEST_DEADLINE_SECONDS`, when set, takes precedence, for slow machines.
+   */
+  deadlineMs?: number;
+  /** How long vitest may take to finish once every test file has reported its results (default 30 s). */
+  settleMs?: number;
+  /** Another vitest root and config file than the repository's (the workshop's own tests use it). */
+  root?: string;
+  config?: string;
 }
+
+const defaultDeadlineMs = 15 * 60_000;
+const defaultSettleMs = 30_000;
+/** After a cancel, how long to wait for vitest before cancelling again (which stops workers by force), then giving up. */
+const cancelGraceMs = 3_000;
+
+/** The run's deadline: `WORKSHOP_TEST_DEADLINE_SECONDS` if set, else the caller's, else 15 minutes. */
+export function deadlineFor(requestedMs: number | undefined): number {
+  const fromEnvironment = Number(process.env.WORKSHOP_TEST_DEADLINE_SECONDS);
+  if (process.env.WORKSHOP_TEST_DEADLINE_SECONDS && Number.isFinite(fromEnvironment) && fromEnvironment > 0) {
+    return fromEnvironment * 1000;
+  }
+  return requestedMs ?? defaultDeadlineMs;
+}
+
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 const relativePath = (path: string) => relative(repoRoot, path).split("\\").join("/");
 const firstLine = (message: string | undefined) => (message ?? "").split("\n")[0] ?? "";
@@ -81,17 +126,74 @@ function testOutcome(testCase: TestCase): TestOutcome {
   };
 }
 
-/** Runs the chosen projects once and collects every test's outcome. Prints nothing itself. */
-export async function runTests({ projects, filters = [], onFileDone }: RunOptions): Promise<RunResult> {
+/**
+ * Runs the chosen projects once and collects every test's outcome. Prints nothing itself, and
+ * leaves `process.exitCode` as it found it: what a failed test means is the caller's to say.
+ */
+export async function runTests({
+  projects,
+  filters = [],
+  onFileDone,
+  deadlineMs,
+  settleMs = defaultSettleMs,
+  root = repoRoot,
+  config,
+}: RunOptions): Promise<RunResult> {
   const started = performance.now();
+  const exitCodeBefore = process.exitCode;
   const tests: TestOutcome[] = [];
   const files: FileOutcome[] = [];
   const unhandled: string[] = [];
+
+  // Which files vitest planned, and which have reported their end, keyed `project: file`.
+  const key = (project: string, moduleId: string) => `${project}: ${relativePath(moduleId)}`;
+  const planned = new Set<string>();
+  const ended = new Set<string>();
+  // Every timer of this run, cleared when it ends so that none keeps the process alive.
+  const timers: NodeJS.Timeout[] = [];
+  const after = (ms: number, then: () => void) => void timers.push(setTimeout(then, ms));
+
+  let vitest: Vitest | undefined;
+  let stopped: StoppedRun | undefined;
+  let giveUp: (value: "gave up") => void = () => {};
+  const gaveUp = new Promise<"gave up">((resolve) => (giveUp = resolve));
+  const stop = (message: string) => {
+    if (stopped) return;
+    stopped = { message, unfinished: [...planned].filter((name) => !ended.has(name)), ended: false };
+    // vitest's own way to end a run: the first cancel asks the workers to stop, a second one
+    // while the first is still waiting stops them by force (as Ctrl+C twice does).
+    const reason = "deadline" as Parameters<Vitest["cancelCurrentRun"]>[0];
+    void vitest?.cancelCurrentRun(reason).catch(() => {});
+    after(cancelGraceMs, () => {
+      void vitest?.cancelCurrentRun(reason).catch(() => {});
+      after(cancelGraceMs, () => giveUp("gave up"));
+    });
+  };
+  const deadline = deadlineFor(deadlineMs);
+  after(deadline, () => stop(`The test run did not finish within ${seconds(deadline)} and was stopped.`));
+  let settling = false;
+
   const reporter: Reporter = {
+    onInit(instance) {
+      vitest = instance;
+    },
+    onTestRunStart(specifications: ReadonlyArray<TestSpecification>) {
+      for (const spec of specifications) planned.add(key(spec.project.name, spec.moduleId));
+    },
     onTestModuleEnd(testModule) {
+      ended.add(key(testModule.project.name, testModule.moduleId));
       const file = fileOutcome(testModule);
       files.push(file);
       onFileDone?.(file);
+      if (!settling && planned.size > 0 && [...planned].every((name) => ended.has(name))) {
+        settling = true;
+        after(settleMs, () =>
+          stop(
+            `Every test file reported its results, but vitest had not finished ${seconds(settleMs)} later ` +
+              "(a test worker did not stop); the run was stopped.",
+          ),
+        );
+      }
     },
     onTestCaseResult(testCase) {
       tests.push(testOutcome(testCase));
@@ -100,14 +202,36 @@ export async function runTests({ projects, filters = [], onFileDone }: RunOption
       unhandled.push(...errors.map((error) => firstLine(error.message)));
     },
   };
-  const vitest = await startVitest("test", filters, {
-    run: true,
-    watch: false,
-    project: projects,
-    reporters: [reporter],
-    root: repoRoot,
-    passWithNoTests: true,
-  });
-  await vitest.close();
-  return { tests, files, unhandled, wallMs: performance.now() - started };
+
+  const running = (async () => {
+    const instance = await startVitest("test", filters, {
+      run: true,
+      watch: false,
+      project: projects,
+      reporters: [reporter],
+      root,
+      ...(config === undefined ? {} : { config }),
+      passWithNoTests: true,
+    });
+    await instance.close();
+    return "ended" as const;
+  })();
+  // Once given up on, a late failure of the abandoned run must not crash the caller.
+  running.catch(() => {});
+  try {
+    const outcome = await Promise.race([running, gaveUp]);
+    if (stopped) stopped.ended = outcome === "ended";
+  } finally {
+    for (const timer of timers) clearTimeout(timer);
+    process.exitCode = exitCodeBefore;
+  }
+
+  if (stopped) {
+    const detail =
+      stopped.unfinished.length > 0
+        ? `${stopped.message} Test files that had not finished: ${stopped.unfinished.join(", ")}.`
+        : stopped.message;
+    unhandled.push(detail);
+  }
+  return { tests, files, unhandled, wallMs: performance.now() - started, ...(stopped ? { stopped } : {}) };
 }

@@ -63,3 +63,5 @@ console.log(pc.dim(`Checked in ${((performance.now() - started) / 1000).toFixed(
 // Plain on purpose: CI reads this line, and colour libraries colour when CI is set.
 console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`);
 process.exitCode = failed === 0 ? 0 : 1;
+// A run stopped with its workers still alive would keep this process open: end it here.
+if (run.stopped && !run.stopped.ended) process.exit();

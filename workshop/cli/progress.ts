@@ -1,5 +1,10 @@
 /**
  * `npm run progress`: runs every module's tests on your code and shows where you stand.
+ *
+ * It exits 0 whenever it could make the report, however many modules are left: unfinished
+ * work is what a progress report is for, not an error. It exits 1 only when the report could
+ * not be made (the test run was stopped before every module's tests finished), and 2 for a
+ * bad argument.
  */
 import { SingleBar } from "cli-progress";
 import Table from "cli-table3";
@@ -8,12 +13,25 @@ import pc from "picocolors";
 import { folderName, modules, type WorkshopModule } from "../manifest.ts";
 import { learnerFiles, pristineStarter } from "../starter-files.ts";
 import { runTests, type TestOutcome } from "../test-run.ts";
+import { moduleArgument, moduleListHelp } from "./options.ts";
 
-new Command("progress")
+/** The module tests take well under a minute; five minutes means something is stuck. */
+const deadlineMs = 5 * 60_000;
+
+const program = new Command("progress")
   .description("Run every module's tests on your code and show which modules are done, in progress or not started.")
+  .argument("[modules...]", "only these modules (number or slug); all of them when none is given")
+  .addHelpText(
+    "after",
+    `${moduleListHelp()}\n\nExits 0 with the table whatever your progress; 1 if the tests could not be run to the end.`,
+  )
+  .showHelpAfterError("(run with --help for usage)")
   .parse();
 
-type State = "done" | "in progress" | "not started";
+const chosen = (program.args as string[]).map((given) => moduleArgument(program, given));
+const shown = modules.filter((module) => chosen.length === 0 || chosen.includes(module));
+
+type State = "done" | "in progress" | "not started" | "did not finish";
 
 function untouched(module: WorkshopModule): boolean {
   try {
@@ -23,7 +41,7 @@ function untouched(module: WorkshopModule): boolean {
   }
 }
 
-const moduleFiles = modules.map((module) => `modules/${folderName(module)}/`);
+const moduleFiles = shown.map((module) => `modules/${folderName(module)}/`);
 const bar = process.stdout.isTTY
   ? new SingleBar({ format: "Running module tests {bar} {value}/{total} {file}", hideCursor: true })
   : undefined;
@@ -31,27 +49,43 @@ bar?.start(moduleFiles.length, 0, { file: "" });
 const run = await runTests({
   projects: ["starter"],
   filters: moduleFiles,
+  deadlineMs,
   onFileDone: (file) => bar?.increment({ file: file.file }),
 });
 bar?.stop();
 
-const rows = modules.map((module) => {
+/** A module whose test file had not reported its results when the run was stopped. */
+const unfinished = (module: WorkshopModule) =>
+  (run.stopped?.unfinished ?? []).some((name) => name.includes(`modules/${folderName(module)}/`));
+
+const rows = shown.map((module) => {
   const tests = run.tests.filter((test: TestOutcome) => test.module === module);
   const loaded = run.files.some((file) => file.module === module && file.loaded);
   const passed = tests.filter((test) => test.state === "passed").length;
-  const state: State =
-    loaded && tests.length > 0 && passed === tests.length ? "done" : untouched(module) ? "not started" : "in progress";
+  const state: State = unfinished(module)
+    ? "did not finish"
+    : loaded && tests.length > 0 && passed === tests.length
+      ? "done"
+      : untouched(module)
+        ? "not started"
+        : "in progress";
   return { module, state, passed, total: tests.length };
 });
 
-const paint = { done: pc.green, "in progress": pc.yellow, "not started": pc.dim } satisfies Record<State, (s: string) => string>;
+const paint = {
+  done: pc.green,
+  "in progress": pc.yellow,
+  "not started": pc.dim,
+  "did not finish": pc.red,
+} satisfies Record<State, (s: string) => string>;
 const table = new Table({
   head: ["", "module", "state", "tests passing"],
   style: { head: [] },
   chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
 });
 for (const row of rows) {
-  table.push([row.module.number, row.module.title, paint[row.state](row.state), `${row.passed}/${row.total}`]);
+  const count = row.state === "did not finish" ? "?" : `${row.passed}/${row.total}`;
+  table.push([row.module.number, row.module.title, paint[row.state](row.state), count]);
 }
 console.log(table.toString());
 
@@ -62,5 +96,19 @@ if (next) {
   const folder = `modules/${folderName(next.module)}`;
   console.log(`Next: read ${folder}/README.md, then run npm run test:module -- ${next.module.number}`);
 } else {
-  console.log(pc.green("Every module is done. Congratulations!"));
+  console.log(pc.green(chosen.length === 0 ? "Every module is done. Congratulations!" : "All of these modules are done."));
 }
+
+const incomplete = (run.stopped?.unfinished.length ?? 0) > 0;
+if (run.stopped) {
+  console.error(pc.red(run.stopped.message));
+  if (incomplete) console.error(`Test files that had not finished: ${run.stopped.unfinished.join(", ")}`);
+  console.error(
+    incomplete
+      ? "The table is incomplete. Run npm run progress again; if it stops again, run npm run test:module -- NN for that module."
+      : "Every module's results are in, so the table above is complete.",
+  );
+}
+process.exitCode = incomplete ? 1 : 0;
+// A run that was stopped may have left a test worker behind: do not wait for it.
+if (run.stopped && !run.stopped.ended) process.exit();

@@ -61,7 +61,16 @@ export function useLocalRuntime({ skipTime = true, concurrent = false, replayChe
     stopCapturing = captureDurableLogs((line) => durableLogs.push(line), {
       passThrough: process.env.WORKSHOP_SHOW_LOGS === "1",
     });
-    await LocalDurableTestRunner.setupTestEnvironment({ skipTime });
+    // The SDK's fake clock also fakes process.nextTick and queueMicrotask, and Node delivers
+    // vitest's messages to this worker through nextTick: one queued while the fake clock is in
+    // place is dropped at teardown, and the worker then waits forever for it. Only timers need
+    // faking, so put the two back before anything can queue on them.
+    const { nextTick } = process;
+    const { queueMicrotask } = globalThis;
+    const setup = LocalDurableTestRunner.setupTestEnvironment({ skipTime });
+    process.nextTick = nextTick;
+    globalThis.queueMicrotask = queueMicrotask;
+    await setup;
   });
   afterAll(async () => {
     await LocalDurableTestRunner.teardownTestEnvironment();

@@ -1,0 +1,74 @@
+/**
+ * `npm run progress` reports, whatever the learner's state, and the test run behind it and
+ * `npm test` (workshop/test-run.ts) cannot hang: a run still going past its bounds is stopped
+ * and says which test files had not finished.
+ */
+import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
+import { describe, expect, it } from "vitest";
+import { run } from "../operate/testing/aws-cli.ts";
+import { repoRoot } from "../workshop/manifest.ts";
+import type { RunResult } from "../workshop/test-run.ts";
+
+// As a learner runs them: without the catalogued mistakes `npm test` asks vitest.config.ts for.
+const env = { ...process.env };
+delete env.WORKSHOP_MISTAKES;
+const node = (args: string[], timeoutMs: number) =>
+  run(process.execPath, ["--import", "tsx", ...args], { env, cwd: repoRoot, timeoutMs });
+
+describe.concurrent("npm run progress", () => {
+  it("exits 0 with the table when modules are unfinished", async () => {
+    // Module 01's starter fails its tests (npm test proves it): the module is not done.
+    const result = await node(["workshop/cli/progress.ts", "01"], 120_000);
+    const output = stripVTControlCharacters(result.stdout + result.stderr);
+
+    expect(result.code, output).toBe(0);
+    expect(output).toMatch(/│\s+module\s+│\s+state\s+│\s+tests passing\s+│/);
+    expect(output).toMatch(/│ 01 │ Your first durable step\s+│ (not started|in progress)\s+│ \d+\/\d+\s+│/);
+    expect(output).toContain("0 of 1 modules done.");
+    expect(output).toContain("Next: read modules/01-first-step/README.md, then run npm run test:module -- 01");
+    expect(output, "the run ended by itself, not by its bounds").not.toContain("was stopped");
+  }, 150_000);
+
+  it("refuses an unknown module with exit code 2", async () => {
+    const result = await node(["workshop/cli/progress.ts", "42"], 60_000);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Unknown module "42"');
+  }, 90_000);
+});
+
+/** Runs fixture test files (tests/fixtures/test-run/) through `runTests` with the given bounds. */
+async function runFixtures(deadlineMs: number, settleMs: number, files: string[]) {
+  const script = join("tests", "fixtures", "test-run", "run.ts");
+  const result = await node([script, String(deadlineMs), String(settleMs), ...files], 90_000);
+  const json = result.stdout.split("\n").find((line) => line.startsWith("{"));
+  expect(json, `${result.stdout}\n${result.stderr}`).toBeDefined();
+  return { code: result.code, ms: result.ms, run: JSON.parse(json as string) as RunResult };
+}
+
+describe.concurrent("a test run that does not end", () => {
+  it("is stopped at its deadline, naming the test files that had not finished", async () => {
+    const { code, ms, run } = await runFixtures(3_000, 60_000, ["never-ends", "passes"]);
+
+    expect(code).toBe(3);
+    expect(run.stopped?.message).toBe("The test run did not finish within 3 s and was stopped.");
+    expect(run.stopped?.unfinished).toContain("test-run-fixtures: tests/fixtures/test-run/never-ends.fixture.ts");
+    expect(run.unhandled.join("\n")).toContain(
+      "Test files that had not finished: test-run-fixtures: tests/fixtures/test-run/never-ends.fixture.ts",
+    );
+    expect(run.stopped?.ended, "vitest came to an end once cancelled").toBe(true);
+    expect(ms).toBeLessThan(60_000);
+  }, 90_000);
+
+  it("is stopped soon after every file reported, when a worker never finishes", async () => {
+    // The deadline is far; the settle bound (1 s after the last file's results) stops it.
+    const { code, ms, run } = await runFixtures(600_000, 1_000, ["worker-never-stops"]);
+
+    expect(code).toBe(3);
+    expect(run.tests.map((test) => test.state)).toEqual(["passed"]);
+    expect(run.stopped?.message).toContain("Every test file reported its results, but vitest had not finished 1 s later");
+    expect(run.stopped?.unfinished).toEqual([]);
+    expect(ms).toBeLessThan(60_000);
+  }, 90_000);
+});
