@@ -98,7 +98,7 @@ describe.concurrent("SDK claims on real time", () => {
       summarise(await context.parallel("both", [failsAtOnce, waitsFor("approval")])),
     );
     const { runner, finished } = start<BatchSummary>(handler);
-    const { execution, seconds } = await finished;
+    const { execution } = await finished;
 
     const batch = resultOf(execution, "parallel should return a batch, not throw");
     expect(batch.completionReason, "the failed branch should end the parallel").toBe("FAILURE_TOLERANCE_EXCEEDED");
@@ -109,7 +109,6 @@ describe.concurrent("SDK claims on real time", () => {
     ]);
     const callback = callbackInside(runner.getOperation("approval"));
     expect(callback?.getStatus(), "the callback should still be open when the execution ends").toBe(OperationStatus.STARTED);
-    expect(seconds, "the parallel should not have waited for the callback's timeout").toBeLessThan(CALLBACK_TIMEOUT_SECONDS);
   });
 
   it("with minSuccessful 1 a failed branch does not end the parallel: a success sent later to another branch wins", async () => {
