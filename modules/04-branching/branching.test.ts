@@ -46,7 +46,13 @@ async function expectBand(event: { id: number; amount: number; score?: number },
     todo(pathTodo, "expected exactly one authorize-or-escalate call for the transaction"),
   ).toEqual([band === "low" ? "authorize" : "sendToFraudDepartment"]);
 
-  const result = resultOf(execution, todo(pathTodo, "expected the execution to succeed"));
+  const result = resultOf(
+    execution,
+    todo(
+      pathTodo,
+      "expected the execution to succeed and to take the same branch when it replays: branch only on what comes back the same every time, such as the score the fraudCheck step returned",
+    ),
+  );
   expect(result.body, todo(pathTodo, `expected the result of the ${band}-risk branch`)).toMatchObject({
     transaction_id: id,
     fraud_score: score,
@@ -80,7 +86,7 @@ describe.concurrent("04 · branching on risk", () => {
     it(`an amount of ${amount} is scored ${score} by the scorer and takes the ${band}-risk branch`, async () => {
       await expectBand({ id, amount }, band, score);
       const scorings = riskScorer.calls.filter((call) => call.transactionId === id);
-      expect(scorings, "expected the scorer to be asked once, inside fraudCheck").toHaveLength(1);
+      expect(scorings, guide.concept("expected the scorer to be asked once, inside the fraudCheck step")).toHaveLength(1);
     });
   }
 
