@@ -18,7 +18,7 @@ import {
   skipOrFail,
   type NetworkTrace,
 } from "../workshop/testing/offline.ts";
-import { HelpShown, UsageError, cdkBin, cdkInvocation, planCdkRun } from "./cdk-command.ts";
+import { HelpShown, MAX_VERIFICATION_TIMEOUT_SECONDS, UsageError, cdkBin, cdkInvocation, planCdkRun } from "./cdk-command.ts";
 import { STACK_NAME } from "./workflow-entry.ts";
 
 describe("npm run synth|deploy|destroy: arguments", () => {
@@ -95,6 +95,9 @@ describe("npm run synth|deploy|destroy: arguments", () => {
   it("rejects a bad timeout, a missing value and an unknown action", () => {
     expect(() => planCdkRun(["synth", "--verification-timeout", "0"])).toThrow(/whole number of seconds/);
     expect(() => planCdkRun(["synth", "--verification-timeout", "soon"])).toThrow(UsageError);
+    // Longer than the service runs an execution: one line, not the CDK's stack trace.
+    expect(() => planCdkRun(["synth", "--verification-timeout", "99999999"])).toThrow(/at most 31618800 seconds/);
+    expect(() => planCdkRun(["synth", "--verification-timeout", String(MAX_VERIFICATION_TIMEOUT_SECONDS)])).not.toThrow();
     expect(() => planCdkRun(["synth", "--module"])).toThrow(/argument missing/);
     expect(() => planCdkRun(["bootstrap"])).toThrow(/Unknown action "bootstrap"/);
   });

@@ -49,10 +49,23 @@ Options this command does not know (--profile, --require-approval, --output, -q,
 passed to the cdk CLI. Deploying needs an AWS account and a bootstrapped region
 (\`npx cdk bootstrap\`, once per account and region); synth needs neither.`;
 
+/**
+ * The longest verification timeout a stack can take: the service runs an execution for at most
+ * 366 days, and the stack adds EXECUTION_MARGIN (one hour, solutions/09-deploy/stack.ts) to the
+ * verification timeout. Checked here so the CDK's own range error never reaches the learner.
+ */
+export const MAX_VERIFICATION_TIMEOUT_SECONDS = 366 * 86_400 - 3_600;
+
 function parseSeconds(value: string): string {
   const seconds = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(seconds) || seconds < 1) {
     throw new UsageError(`--verification-timeout must be a whole number of seconds, 1 or more; got "${value}".`);
+  }
+  if (seconds > MAX_VERIFICATION_TIMEOUT_SECONDS) {
+    throw new UsageError(
+      `--verification-timeout must be at most ${MAX_VERIFICATION_TIMEOUT_SECONDS} seconds (366 days, the longest ` +
+        `execution, less the one-hour margin the stack adds); got ${value.trim()}.`,
+    );
   }
   return String(seconds);
 }
