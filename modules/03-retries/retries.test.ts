@@ -118,7 +118,7 @@ describe("03 · retries and failure", () => {
   // below 1 makes every delay the computed one, so a test can read the configuration.
   useJitter(0.999);
 
-  it.concurrent("retries a flaky scorer and uses the score of the attempt that worked", async () => {
+  it("retries a flaky scorer and uses the score of the attempt that worked", async () => {
     const { id } = coffee;
     failScoring(id, 2);
 
@@ -140,7 +140,7 @@ describe("03 · retries and failure", () => {
     ]);
   });
 
-  it.concurrent("logs every attempt with its number, read from stepContext.attempt, in every execution", async () => {
+  it("logs every attempt with its number, read from stepContext.attempt, in every execution", async () => {
     // Two executions in a row: a counter kept outside the step context carries on from the first.
     for (const id of [302, 303]) {
       failScoring(id, 2);
@@ -156,7 +156,7 @@ describe("03 · retries and failure", () => {
     }
   });
 
-  it.concurrent("gives a scorer that stays down exactly three attempts, 1 s then 2 s apart", async () => {
+  it("gives a scorer that stays down exactly three attempts, 1 s then 2 s apart", async () => {
     const id = 304;
     failScoring(id, DOWN_FOR_GOOD);
 
@@ -172,7 +172,7 @@ describe("03 · retries and failure", () => {
     ).toEqual([1, 2]);
   });
 
-  it.concurrent("fails safe when the scorer stays down: score 5, sent to the fraud department, logged", async () => {
+  it("fails safe when the scorer stays down: score 5, sent to the fraud department, logged", async () => {
     const id = 305;
     failScoring(id, DOWN_FOR_GOOD);
 
@@ -202,7 +202,7 @@ describe("03 · retries and failure", () => {
     ).toMatchObject({ errorType: "StepError", errorMessage: expect.stringContaining("risk service unavailable") });
   });
 
-  it.concurrent("fails bad input at once: a negative amount is neither scored nor sent anywhere", async () => {
+  it("fails bad input at once: a negative amount is neither scored nor sent anywhere", async () => {
     const id = 306;
     const execution = await runFraudCheck(handler, { ...coffee, id, amount: -20 });
 
@@ -228,7 +228,7 @@ describe("03 · retries on real time", () => {
   // Math.random at 0 makes every delay the SDK's minimum, 1 s, whatever the strategy.
   useJitter(0);
 
-  it.concurrent("a scorer failing twice costs three invocations, and each attempt knows its number", async () => {
+  it("a scorer failing twice costs three invocations, and each attempt knows its number", async () => {
     const id = 311;
     failScoring(id, 2);
 
