@@ -135,7 +135,7 @@ describe("npm run synth: a real run, offline", () => {
     // Through npm itself where it can be found (npm has its own reasons to go online).
     const command = npm
       ? [process.execPath, npm, "run", "synth", "--", ...synth]
-      : [process.execPath, "--import", "tsx", "infra/cdk-command.ts", "synth", ...synth];
+      : [process.execPath, "infra/cdk-command.ts", "synth", ...synth];
     const [file, ...args] = "prefix" in isolation ? [...isolation.prefix, ...command] : command;
     result = spawnSync(file as string, args, { cwd: repoRoot, env, encoding: "utf8", timeout: 90_000 });
     // The cdk CLI used to leave a process behind that went online after it exited.

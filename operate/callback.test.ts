@@ -126,7 +126,7 @@ describe("npm run callback", () => {
   it("runs as `npm run callback` does: a missing callback id exits 1 with one line", async () => {
     const home = makeCliHome();
     try {
-      const bad = await run(process.execPath, ["--import", "tsx", "operate/callback.ts", "approve", "--endpoint-url", recorder.url], { env: home.env, cwd: repoRoot });
+      const bad = await run(process.execPath, ["operate/callback.ts", "approve", "--endpoint-url", recorder.url], { env: home.env, cwd: repoRoot });
       expect(bad.code).toBe(1);
       expect(bad.stderr.trim().split("\n")).toEqual(["error: required option '--callback-id <id>' not specified"]);
       expect(recorder.requests).toHaveLength(0);

@@ -131,7 +131,7 @@ describe("npm run invoke", () => {
   it("runs as `npm run invoke` does: a bad argument exits 1 with one line", async () => {
     const home = makeCliHome();
     try {
-      const bad = await run(process.execPath, ["--import", "tsx", "operate/invoke.ts", "--score", "9", "--endpoint-url", recorder.url], { env: home.env, cwd: repoRoot });
+      const bad = await run(process.execPath, ["operate/invoke.ts", "--score", "9", "--endpoint-url", recorder.url], { env: home.env, cwd: repoRoot });
       expect(bad.code).toBe(1);
       expect(bad.stderr.trim().split("\n")).toEqual(["error: option '--score <0-5>' argument '9' is invalid. Use a whole number from 0 to 5 (0 asks the risk scorer)."]);
       expect(recorder.requests).toHaveLength(0);

@@ -131,7 +131,7 @@ describe("failure messages", () => {
 async function npm(script: string, args: string[]): Promise<{ code: number | null; output: string; raw: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
   delete env.FORCE_COLOR;
-  const result = await run(process.execPath, ["--import", "tsx", script, ...args], { env, cwd: repoRoot, timeoutMs: 60_000 });
+  const result = await run(process.execPath, [script, ...args], { env, cwd: repoRoot, timeoutMs: 60_000 });
   const raw = result.stdout + result.stderr;
   return { code: result.code, output: stripVTControlCharacters(raw), raw };
 }

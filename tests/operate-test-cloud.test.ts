@@ -76,7 +76,7 @@ describe("npm run test:cloud", () => {
     try {
       const env: NodeJS.ProcessEnv = { ...home.env, AWS_EC2_METADATA_SERVICE_ENDPOINT: trap.url, HTTPS_PROXY: trap.url, HTTP_PROXY: trap.url, NO_PROXY: "" };
       for (const key of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_EC2_METADATA_DISABLED"]) delete env[key];
-      const result = await run(process.execPath, ["--import", "tsx", "workshop/cli/test-cloud.ts", "10"], { env, cwd: repoRoot, timeoutMs: 20_000 });
+      const result = await run(process.execPath, ["workshop/cli/test-cloud.ts", "10"], { env, cwd: repoRoot, timeoutMs: 20_000 });
 
       expect(result.code).toBe(1);
       expect(result.stdout).toBe("");

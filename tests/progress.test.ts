@@ -12,9 +12,9 @@ import type { RunResult } from "../workshop/test-run.ts";
 
 // As a learner runs them: without the catalogued mistakes `npm test` asks vitest.config.ts for.
 const env = { ...process.env };
-delete env.WORKSHOP_MISTAKES;
+delete env.WORKSHOP_CHECK;
 const node = (args: string[], timeoutMs: number) =>
-  run(process.execPath, ["--import", "tsx", ...args], { env, cwd: repoRoot, timeoutMs });
+  run(process.execPath, [...args], { env, cwd: repoRoot, timeoutMs });
 
 describe.concurrent("npm run progress", () => {
   it("exits 0 with the table when modules are unfinished", async () => {

@@ -36,7 +36,7 @@ const git = (clone: string, args: string[]) =>
   });
 
 const reset = (clone: string, args: string[]) =>
-  run(process.execPath, ["--import", "tsx", "workshop/cli/reset.ts", ...args], { env: process.env, cwd: clone, timeoutMs: 60_000 });
+  run(process.execPath, ["workshop/cli/reset.ts", ...args], { env: process.env, cwd: clone, timeoutMs: 60_000 });
 
 const backups = (clone: string) => {
   const folder = join(clone, ".workshop", "backups", "01-first-step");

@@ -86,7 +86,7 @@ describe("module 10 guide: npm and clean-up commands", () => {
     const [, , script, separator, ...args] = command.words;
     const userArgs = separator === "--" ? args : [separator, ...args].filter((w): w is string => w !== undefined);
     const [runner, file, ...fixed] = (scripts[script ?? ""] ?? "").split(" ");
-    expect(runner, `package.json has a script "${script}" run by tsx`).toBe("tsx");
+    expect(runner, `package.json has a script "${script}" run by node`).toBe("node");
 
     if (file === "infra/cdk-command.ts") {
       const plan = planCdkRun([...fixed, ...userArgs], () => undefined);

@@ -8,7 +8,7 @@ import { repoRoot } from "../workshop/manifest.ts";
 
 async function start(args: string[]): Promise<{ code: number | null; output: string }> {
   const env = { ...process.env, VERIFICATION_TIMEOUT_SECONDS: "1" };
-  const result = await run(process.execPath, ["--import", "tsx", "workshop/cli/start.ts", ...args], { env, cwd: repoRoot });
+  const result = await run(process.execPath, ["workshop/cli/start.ts", ...args], { env, cwd: repoRoot });
   return { code: result.code, output: stripVTControlCharacters(result.stdout + result.stderr) };
 }
 

@@ -17,8 +17,12 @@ import { relative } from "node:path";
 import type { Reporter, TestCase, TestModule, TestSpecification, Vitest } from "vitest/node";
 import { startVitest } from "vitest/node";
 import { moduleOfPath, repoRoot, type WorkshopModule } from "./manifest.ts";
+import { mistakeOf, mistakes, type Mistake } from "./mistakes.ts";
 
-/** `mistake:NN:<name>` runs module NN's tests on one catalogued mistake (workshop/mistakes.ts). */
+/**
+ * `mistake:NN:<name>` is module NN's tests on one catalogued mistake: the `mistakes` project's
+ * results are reported per mistake (workshop/mistakes.ts).
+ */
 export type Project = "starter" | "solution" | "repo" | `mistake:${string}`;
 
 export interface TestOutcome {
@@ -101,10 +105,18 @@ const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 const relativePath = (path: string) => relative(repoRoot, path).split("\\").join("/");
 const firstLine = (message: string | undefined) => (message ?? "").split("\n")[0] ?? "";
 
+/** The project a result belongs to: a mistake's own name for the catalogue's entry files. */
+let catalogue: Mistake[] | undefined;
+function projectOf(project: string, moduleId: string): Project {
+  if (project !== "mistakes") return project as Project;
+  catalogue ??= mistakes();
+  return (mistakeOf(moduleId, catalogue)?.project ?? project) as Project;
+}
+
 function fileOutcome(testModule: TestModule): FileOutcome {
   const errors = testModule.errors().map((error) => firstLine(error.message));
   return {
-    project: testModule.project.name as Project,
+    project: projectOf(testModule.project.name, testModule.moduleId),
     file: relativePath(testModule.moduleId),
     module: moduleOfPath(testModule.moduleId),
     loaded: errors.length === 0,
@@ -116,7 +128,7 @@ function fileOutcome(testModule: TestModule): FileOutcome {
 function testOutcome(testCase: TestCase): TestOutcome {
   const result = testCase.result();
   return {
-    project: testCase.project.name as Project,
+    project: projectOf(testCase.project.name, testCase.module.moduleId),
     file: relativePath(testCase.module.moduleId),
     module: moduleOfPath(testCase.module.moduleId),
     name: testCase.fullName,

@@ -106,17 +106,11 @@ export async function linkCheck(files = markdownFiles()): Promise<CheckResult> {
   return result(name, links.code === 0, firstLines(links.output) || `remark exited with ${links.code}`);
 }
 
-/**
- * Node runs the TypeScript itself where it can (22.18+, 23.6+): a second faster than tsx for
- * the build, which imports typedoc and the TypeScript compiler.
- */
-const typescriptRunner = (): string[] =>
-  (process.features as { typescript?: unknown }).typescript ? [] : ["--import", "tsx"];
 
 /** Builds the site into a temporary directory with `npm run docs`'s own code. */
 async function buildSiteCheck(out: string): Promise<{ check: CheckResult; built: boolean }> {
   const name = "the site builds with typedoc with no warning (npm run docs)";
-  const build = await run(process.execPath, [...typescriptRunner(), join(repoRoot, "workshop", "cli", "docs.ts"), "--out", out]);
+  const build = await run(process.execPath, [join(repoRoot, "workshop", "cli", "docs.ts"), "--out", out]);
   const built = build.code === 0 && existsSync(join(out, "index.html"));
   return { check: result(name, built, firstLines(build.output) || `the build exited with ${build.code}`), built };
 }

@@ -53,6 +53,35 @@ let replayCheck: RuntimeOptions["replayCheck"];
  */
 export const durableLogs: DurableLogLine[] = [];
 
+/**
+ * The runtime this worker has installed, when files share it. Starting the local checkpoint
+ * server costs about 0.3 s of CPU; in a run whose files are not isolated (the misconception
+ * catalogue, `WORKSHOP_SHARE_RUNTIME=1`), the first file's serves all the files after it.
+ */
+const shareRuntime = () => process.env.WORKSHOP_SHARE_RUNTIME === "1";
+/**
+ * Kept on `globalThis`, as the SDK keeps its runtime: a test's `vi.resetModules()` loads this
+ * file anew, and a fresh `undefined` here would start a second runtime beside the first.
+ */
+const installed = globalThis as { workshopSharedRuntime?: { skipTime: boolean } };
+
+async function installRuntime(skipTime: boolean): Promise<void> {
+  const shared = installed.workshopSharedRuntime;
+  if (shared?.skipTime === skipTime) return;
+  if (shared !== undefined) await LocalDurableTestRunner.teardownTestEnvironment();
+  // The SDK's fake clock also fakes process.nextTick and queueMicrotask, and Node delivers
+  // vitest's messages to this worker through nextTick: one queued while the fake clock is in
+  // place is dropped at teardown, and the worker then waits forever for it. Only timers need
+  // faking, so put the two back before anything can queue on them.
+  const { nextTick } = process;
+  const { queueMicrotask } = globalThis;
+  const setup = LocalDurableTestRunner.setupTestEnvironment({ skipTime });
+  process.nextTick = nextTick;
+  globalThis.queueMicrotask = queueMicrotask;
+  await setup;
+  if (shareRuntime()) installed.workshopSharedRuntime = { skipTime };
+}
+
 /** Installs the local durable runtime for this test file and resets the fakes before each test. */
 export function useLocalRuntime({ skipTime = true, concurrent = false, replayCheck: check }: RuntimeOptions = {}): void {
   let stopCapturing = () => {};
@@ -61,19 +90,10 @@ export function useLocalRuntime({ skipTime = true, concurrent = false, replayChe
     stopCapturing = captureDurableLogs((line) => durableLogs.push(line), {
       passThrough: process.env.WORKSHOP_SHOW_LOGS === "1",
     });
-    // The SDK's fake clock also fakes process.nextTick and queueMicrotask, and Node delivers
-    // vitest's messages to this worker through nextTick: one queued while the fake clock is in
-    // place is dropped at teardown, and the worker then waits forever for it. Only timers need
-    // faking, so put the two back before anything can queue on them.
-    const { nextTick } = process;
-    const { queueMicrotask } = globalThis;
-    const setup = LocalDurableTestRunner.setupTestEnvironment({ skipTime });
-    process.nextTick = nextTick;
-    globalThis.queueMicrotask = queueMicrotask;
-    await setup;
+    await installRuntime(skipTime);
   });
   afterAll(async () => {
-    await LocalDurableTestRunner.teardownTestEnvironment();
+    if (installed.workshopSharedRuntime === undefined) await LocalDurableTestRunner.teardownTestEnvironment();
     stopCapturing();
   });
   (concurrent ? beforeAll : beforeEach)(() => {
