@@ -217,14 +217,12 @@ describe("the app's choices (CDK_VALIDATION=false)", () => {
     vi.unstubAllEnvs();
   });
 
-  it("bundles the handler of the module given as context", async () => {
-    const first = await synthesize({ module: "1", solution: "true" });
+  // The bundle of module 01 is read in cdk-command.test.ts, which synthesizes it through the cdk CLI.
+  it("deploys the handler of the module given as context", async () => {
+    const first = await synthesize({ ...skipBundling, module: "1", solution: "true" });
     expect(first.workflow.entry).toMatch(/solutions[\\/]01-first-step[\\/]handler\.ts$/);
     expect(onlyFunction(first.json)[1].Properties.Description).toContain("solutions/01-first-step/handler.ts");
-    const code = bundleOf(first);
-    expect(code).toContain("fraudCheck");
-    expect(code, "module 01 has no parallel verification").not.toContain("human-verification");
-  }, 60_000);
+  });
 
   it("passes a shorter verification timeout and derives the execution timeout from it", async () => {
     const short = await synthesize({ ...skipBundling, verificationTimeoutSeconds: "300" });

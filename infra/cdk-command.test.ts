@@ -147,11 +147,16 @@ describe("npm run synth: a real run, offline", () => {
     expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(result.stderr).toContain("Synthesizing solutions/01-first-step/handler.ts (solution)");
     const template = JSON.parse(readFileSync(join(outdir, `${STACK_NAME}.template.json`), "utf8")) as {
-      Resources: Record<string, { Type: string; Properties: { Description?: string; Runtime?: string } }>;
+      Resources: Record<string, { Type: string; Properties: { Description?: string; Runtime?: string; Code?: { S3Key?: string } } }>;
     };
     const fn = Object.values(template.Resources).find((resource) => resource.Type === "AWS::Lambda::Function");
     expect(fn?.Properties.Description).toContain("solutions/01-first-step/handler.ts");
     expect(fn?.Properties.Runtime).toBe("nodejs24.x");
+    // The function's code is module 01's handler, bundled: its step, and no later module's.
+    const hash = String(fn?.Properties.Code?.S3Key).replace(/\.zip$/, "");
+    const code = readFileSync(join(outdir, `asset.${hash}`, "index.js"), "utf8");
+    expect(code).toContain("fraudCheck");
+    expect(code, "module 01 has no parallel verification").not.toContain("human-verification");
   });
 
   it("looks nothing up and connects to nothing but 127.0.0.1, during the run or after it (no telemetry, no update check)", () => {
