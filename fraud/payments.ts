@@ -27,9 +27,7 @@ export class PaymentSystem {
 
   /** Calls for one action, duplicates included. */
   callsFor(action: PaymentAction, transactionId?: number): PaymentCall[] {
-    return this.calls.filter(
-      (call) => call.action === action && (transactionId === undefined || call.transactionId === transactionId),
-    );
+    return this.calls.filter((call) => call.action === action && (transactionId === undefined || call.transactionId === transactionId));
   }
 
   /** Authorize-or-escalate calls for one transaction: a correct workflow makes exactly one. */

@@ -36,11 +36,7 @@ function buildResult(
 }
 
 /** The transaction was authorized, automatically or because the card holder approved it. */
-export function authorizedResult(
-  transaction: Transaction,
-  score: number,
-  verification?: CustomerVerificationResult,
-): FraudCheckResult {
+export function authorizedResult(transaction: Transaction, score: number, verification?: CustomerVerificationResult): FraudCheckResult {
   return buildResult(transaction, score, "authorized", verification);
 }
 

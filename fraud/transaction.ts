@@ -33,8 +33,7 @@ export class InvalidTransactionError extends Error {
   }
 }
 
-const isFiniteNumber = (value: unknown): value is number =>
-  typeof value === "number" && Number.isFinite(value);
+const isFiniteNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
 
 /**
  * The longest `location` or `vendor` accepted. A step name and every result carry the

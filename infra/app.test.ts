@@ -17,6 +17,7 @@ import { repoRoot } from "../workshop/manifest.ts";
 import { createFraudApp, type FraudApp } from "./fraud-app.ts";
 
 // Templates are plain JSON; the assertions below say what they expect of them.
+// biome-ignore lint/suspicious/noExplicitAny: a template is any JSON; each test narrows what it reads.
 type Json = Record<string, any>;
 
 interface Synthesized extends FraudApp {
@@ -157,7 +158,10 @@ describe("the finished stack, synthesized with CloudFormation validation on", ()
       expect(name, `${output}: operation ${operation}`).toBeDefined();
       const members = Object.keys(model.shapes[model.operations[name!].input.shape].members as Json).map(kebab);
       const options = [...command.matchAll(/ --([a-z-]+)/g)].map(([, option]) => option);
-      expect(options.filter((option) => !members.includes(option!)), `${output}: options unknown to service.json`).toEqual([]);
+      expect(
+        options.filter((option) => !members.includes(option!)),
+        `${output}: options unknown to service.json`,
+      ).toEqual([]);
     }
   });
 
@@ -194,7 +198,9 @@ describe("the finished stack, synthesized with CloudFormation validation on", ()
     expect(roles).toHaveLength(1);
     const role = roles[0]![1].Properties;
     expect(role.Policies).toBeUndefined();
-    expect(JSON.stringify(role.ManagedPolicyArns)).toMatch(/^\[\{"Fn::Join":\["",\["arn:",\{"Ref":"AWS::Partition"\},":iam::aws:policy\/service-role\/AWSLambdaBasicDurableExecutionRolePolicy"\]\]\}\]$/);
+    expect(JSON.stringify(role.ManagedPolicyArns)).toMatch(
+      /^\[\{"Fn::Join":\["",\["arn:",\{"Ref":"AWS::Partition"\},":iam::aws:policy\/service-role\/AWSLambdaBasicDurableExecutionRolePolicy"\]\]\}\]$/,
+    );
     expect(resourcesOf(finished.json, "AWS::IAM::Policy")).toEqual([]);
   });
 

@@ -144,9 +144,7 @@ export function cdkInvocation(run: CdkRun): { command: string; args: string[] } 
 function summary(run: CdkRun): string {
   const verb = { synth: "Synthesizing", deploy: "Deploying", destroy: "Destroying" }[run.action];
   const stack = run.mine ? "your modules/09-deploy/stack.ts" : "the finished stack";
-  return run.action === "destroy"
-    ? `${verb} stack ${STACK_NAME}.`
-    : `${verb} ${run.workflow.label} with ${stack} as stack ${STACK_NAME}.`;
+  return run.action === "destroy" ? `${verb} stack ${STACK_NAME}.` : `${verb} ${run.workflow.label} with ${stack} as stack ${STACK_NAME}.`;
 }
 
 async function main(): Promise<number> {

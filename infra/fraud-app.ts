@@ -15,7 +15,8 @@ import { App, Duration, Validations, type AppProps } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { DEFAULT_VERIFICATION_TIMEOUT_SECONDS } from "../fraud/settings.ts";
 import type { FraudCheckStack } from "../solutions/09-deploy/stack.ts";
-import { STACK_NAME, chooseWorkflow, type WorkflowChoice } from "./workflow-entry.ts";
+import { repoRoot } from "../workshop/manifest.ts";
+import { FUNCTION_NAME, STACK_NAME, chooseWorkflow, type WorkflowChoice } from "./workflow-entry.ts";
 
 export type StackSource = "solution" | "mine";
 
@@ -65,6 +66,8 @@ export async function createFraudApp(props: AppProps = {}): Promise<FraudApp> {
   const stack = new Stack(app, STACK_NAME, {
     description: `Workshop: durable fraud check (${workflow.label})`,
     entry: workflow.entry,
+    functionName: FUNCTION_NAME,
+    projectRoot: repoRoot,
     workflowLabel: workflow.label,
     verificationTimeout: verificationTimeoutFrom(context("verificationTimeoutSeconds")),
   });

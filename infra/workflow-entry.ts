@@ -6,15 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
-import {
-  findModule,
-  folderName,
-  modules,
-  repoRoot,
-  solutionDir,
-  starterDir,
-  type WorkshopModule,
-} from "../workshop/manifest.ts";
+import { findModule, folderName, modules, repoRoot, solutionDir, starterDir, type WorkshopModule } from "../workshop/manifest.ts";
 
 const HANDLER = "handler.ts";
 

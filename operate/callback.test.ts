@@ -98,7 +98,10 @@ describe("npm run callback", () => {
 
   it("refuses a failure the service would refuse (its error fields over 1 MB together) in one short line, sending nothing", async () => {
     const io = captureIo();
-    const code = await callbackMain(["fail", "--callback-id", emailCallback, "--message", "m".repeat(1024 * 1024), "--endpoint-url", recorder.url], io);
+    const code = await callbackMain(
+      ["fail", "--callback-id", emailCallback, "--message", "m".repeat(1024 * 1024), "--endpoint-url", recorder.url],
+      io,
+    );
 
     expect(code).not.toBe(0);
     expect(io.stderr.trim().split("\n")).toHaveLength(1);
@@ -126,7 +129,10 @@ describe("npm run callback", () => {
   it("runs as `npm run callback` does: a missing callback id exits 1 with one line", async () => {
     const home = makeCliHome();
     try {
-      const bad = await run(process.execPath, ["operate/callback.ts", "approve", "--endpoint-url", recorder.url], { env: home.env, cwd: repoRoot });
+      const bad = await run(process.execPath, ["operate/callback.ts", "approve", "--endpoint-url", recorder.url], {
+        env: home.env,
+        cwd: repoRoot,
+      });
       expect(bad.code).toBe(1);
       expect(bad.stderr.trim().split("\n")).toEqual(["error: required option '--callback-id <id>' not specified"]);
       expect(recorder.requests).toHaveLength(0);

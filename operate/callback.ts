@@ -8,7 +8,16 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Argument, Command, InvalidArgumentError } from "commander";
-import { answerCommand, answerPayload, answers, CALLBACK_ID, checkAnswer, DEFAULT_FAILURE_MESSAGE, FAILURE_TYPE, type Answer } from "./answers.ts";
+import {
+  answerCommand,
+  answerPayload,
+  answers,
+  CALLBACK_ID,
+  checkAnswer,
+  DEFAULT_FAILURE_MESSAGE,
+  FAILURE_TYPE,
+  type Answer,
+} from "./answers.ts";
 import {
   configure,
   describeFailure,
@@ -45,9 +54,10 @@ export async function callbackMain(argv: readonly string[], io: Io = processIo):
       new Command("npm run callback --")
         .description("Answer a verification callback of a running fraud check, as the card holder.")
         .addArgument(
-          new Argument("<answer>", "approve or decline (the card holder's answer), fail (the channel failed), heartbeat (still waiting)").choices(
-            answers,
-          ),
+          new Argument(
+            "<answer>",
+            "approve or decline (the card holder's answer), fail (the channel failed), heartbeat (still waiting)",
+          ).choices(answers),
         )
         .requiredOption("--callback-id <id>", "the callback to answer, from the CallbackStarted events of the history", parseCallbackId)
         .option("--message <text>", "for fail: the error message the workflow receives", DEFAULT_FAILURE_MESSAGE),

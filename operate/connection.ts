@@ -3,7 +3,7 @@
  * the client built from them, and one-line error messages.
  */
 import { LambdaClient } from "@aws-sdk/client-lambda";
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { type Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { FUNCTION_NAME } from "../infra/workflow-entry.ts";
 
 /**

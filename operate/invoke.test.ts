@@ -9,7 +9,11 @@ let recorder: Recorder;
 beforeAll(async () => {
   recorder = await startRecorder((request) =>
     request.path.includes("missing-function")
-      ? { status: 404, headers: { "x-amzn-errortype": "ResourceNotFoundException" }, body: { Type: "User", Message: "Function not found: missing-function:live" } }
+      ? {
+          status: 404,
+          headers: { "x-amzn-errortype": "ResourceNotFoundException" },
+          body: { Type: "User", Message: "Function not found: missing-function:live" },
+        }
       : lambdaResponder(request),
   );
 });
@@ -39,13 +43,24 @@ describe("npm run invoke", () => {
     expect(request?.headers["x-amz-durable-execution-name"]).toBe("tx-1001");
     expect(JSON.parse(request!.body.toString())).toEqual({ id: 1001, amount: 6500, location: "Seattle, WA", vendor: "Outdoor Gear Co" });
     expect(request?.headers.authorization).toMatch(/Credential=AKIDWORKSHOPTEST\/\d{8}\/eu-west-1\/lambda\/aws4_request/);
-    expect(stdout).toContain("Execution ARN: arn:aws:lambda:us-east-1:111122223333:function:durable-fraud-check:1/durable-execution/tx-1001/");
+    expect(stdout).toContain(
+      "Execution ARN: arn:aws:lambda:us-east-1:111122223333:function:durable-fraud-check:1/durable-execution/tx-1001/",
+    );
     expect(stdout, "next commands quote the ARN").toMatch(/--durable-execution-arn 'arn:aws:lambda:[^']+'/);
   });
 
   it("passes a forced score, another function and execution name, and a region", async () => {
     const { code } = await invoke(
-      "--function-name", "other-fn:$LATEST", "--id", "7", "--score", "5", "--execution-name", "retry_7-b", "--region", "ap-southeast-2",
+      "--function-name",
+      "other-fn:$LATEST",
+      "--id",
+      "7",
+      "--score",
+      "5",
+      "--execution-name",
+      "retry_7-b",
+      "--region",
+      "ap-southeast-2",
     );
 
     expect(code).toBe(0);
@@ -131,9 +146,14 @@ describe("npm run invoke", () => {
   it("runs as `npm run invoke` does: a bad argument exits 1 with one line", async () => {
     const home = makeCliHome();
     try {
-      const bad = await run(process.execPath, ["operate/invoke.ts", "--score", "9", "--endpoint-url", recorder.url], { env: home.env, cwd: repoRoot });
+      const bad = await run(process.execPath, ["operate/invoke.ts", "--score", "9", "--endpoint-url", recorder.url], {
+        env: home.env,
+        cwd: repoRoot,
+      });
       expect(bad.code).toBe(1);
-      expect(bad.stderr.trim().split("\n")).toEqual(["error: option '--score <0-5>' argument '9' is invalid. Use a whole number from 0 to 5 (0 asks the risk scorer)."]);
+      expect(bad.stderr.trim().split("\n")).toEqual([
+        "error: option '--score <0-5>' argument '9' is invalid. Use a whole number from 0 to 5 (0 asks the risk scorer).",
+      ]);
       expect(recorder.requests).toHaveLength(0);
     } finally {
       home.remove();

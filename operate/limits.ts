@@ -46,4 +46,5 @@ export function errorFieldsBytes(error: ErrorFields): number {
 }
 
 /** The largest invoke payload for an invocation type. */
-export const payloadLimit = (invocationType: string): number => (invocationType === "Event" ? ASYNC_PAYLOAD_MAX_BYTES : SYNC_PAYLOAD_MAX_BYTES);
+export const payloadLimit = (invocationType: string): number =>
+  invocationType === "Event" ? ASYNC_PAYLOAD_MAX_BYTES : SYNC_PAYLOAD_MAX_BYTES;

@@ -26,7 +26,8 @@ export const DEFAULT_PORT = 9090;
 
 const port = (value: string): number => {
   const number = Number(value);
-  if (!/^\d{1,5}$/.test(value.trim()) || number > 65_535) throw new InvalidArgumentError("Use a port number from 0 to 65535 (0 picks a free one).");
+  if (!/^\d{1,5}$/.test(value.trim()) || number > 65_535)
+    throw new InvalidArgumentError("Use a port number from 0 to 65535 (0 picks a free one).");
   return number;
 };
 
@@ -106,9 +107,13 @@ export async function main(argv: readonly string[]): Promise<void> {
   } catch (error) {
     if (error instanceof UsageError || error instanceof UnknownModuleError) program.error(error.message, { exitCode: 2 });
     if (error instanceof Error && "code" in error && error.code === "EADDRINUSE") {
-      program.error(`Port ${options.port} on ${HOST} is in use: pass --port with another number, or --port 0 for a free one.`, { exitCode: 1 });
+      program.error(`Port ${options.port} on ${HOST} is in use: pass --port with another number, or --port 0 for a free one.`, {
+        exitCode: 1,
+      });
     }
-    program.error(`Could not start the local endpoint with ${label}: ${error instanceof Error ? error.message : String(error)}`, { exitCode: 1 });
+    program.error(`Could not start the local endpoint with ${label}: ${error instanceof Error ? error.message : String(error)}`, {
+      exitCode: 1,
+    });
   }
 
   // The workflow's context.logger lines, one short line each, with the execution's name.

@@ -23,7 +23,7 @@ describe("learnerDiff", () => {
     const current = lines(
       "  const transaction = validateTransaction( event );",
       "",
-      "// TODO 1: run the risk check as a durable step named \"fraudCheck\", so its result is",
+      '// TODO 1: run the risk check as a durable step named "fraudCheck", so its result is',
       "//   checkpointed. The guide's first hint shows the shape of a step.",
       'const score = await context.step("fraudCheck",',
       "  () => riskScorer.score(transaction));",
@@ -36,7 +36,7 @@ describe("learnerDiff", () => {
   it("shows a real code change, as the real lines of both files, and no TODO", () => {
     const current = lines(
       "const transaction = validateTransaction(event);",
-      "// TODO 1: run the risk check as a durable step named \"fraudCheck\".",
+      '// TODO 1: run the risk check as a durable step named "fraudCheck".',
       "// It is checkpointed then.",
       "const score = await riskScorer.score(transaction);",
       "return result(transaction, score);",
@@ -82,11 +82,24 @@ describe("todoSummary", () => {
   it("lists each failing TODO once, lowest first, then failures that name no TODO", () => {
     const summary = todoSummary(
       [
-        failure("authorizes", "TODO 2 in modules/01-first-step/handler.ts: expected a step named \"authorize-101\": expected [] to deeply equal [ 'fraudCheck' ]"),
+        failure(
+          "authorizes",
+          "TODO 2 in modules/01-first-step/handler.ts: expected a step named \"authorize-101\": expected [] to deeply equal [ 'fraudCheck' ]",
+        ),
         failure("returns the result", "expected { a: 1 } to deeply equal { a: 2 }"),
-        failure("checkpoints", "TODO 1 in modules/01-first-step/handler.ts: expected a step named \"fraudCheck\": expected [] to include 'fraudCheck'"),
-        failure("authorizes once", "TODO 2 in modules/01-first-step/handler.ts: expected one call: expected [] to have a length of 1 but got 0"),
-        failure("succeeds", "TODO 1 in modules/01-first-step/handler.ts: expected the execution to succeed\n  The execution did not succeed.", "Error"),
+        failure(
+          "checkpoints",
+          "TODO 1 in modules/01-first-step/handler.ts: expected a step named \"fraudCheck\": expected [] to include 'fraudCheck'",
+        ),
+        failure(
+          "authorizes once",
+          "TODO 2 in modules/01-first-step/handler.ts: expected one call: expected [] to have a length of 1 but got 0",
+        ),
+        failure(
+          "succeeds",
+          "TODO 1 in modules/01-first-step/handler.ts: expected the execution to succeed\n  The execution did not succeed.",
+          "Error",
+        ),
       ],
       plain,
     );
@@ -101,11 +114,18 @@ describe("todoSummary", () => {
 
   it("keeps the first sentence of the guidance, and a colon in it", () => {
     const summary = todoSummary(
-      [failure("t", "TODO 3 in modules/03-retries/handler.ts: bad input is not a flaky scorer: expected no attempt at all. Then more: expected [ 1 ] to have a length of 0 but got 1")],
+      [
+        failure(
+          "t",
+          "TODO 3 in modules/03-retries/handler.ts: bad input is not a flaky scorer: expected no attempt at all. Then more: expected [ 1 ] to have a length of 0 but got 1",
+        ),
+      ],
       plain,
     );
 
-    expect(summary.split("\n")[1]).toBe("  TODO 3 in modules/03-retries/handler.ts: bad input is not a flaky scorer: expected no attempt at all.");
+    expect(summary.split("\n")[1]).toBe(
+      "  TODO 3 in modules/03-retries/handler.ts: bad input is not a flaky scorer: expected no attempt at all.",
+    );
   });
 
   it("says nothing when nothing failed", () => {

@@ -108,6 +108,6 @@ describe("the leftovers check", () => {
       { pid: 14, ppid: 13, pgid: 900, command: "chromium --type=renderer" },
       { pid: 15, ppid: 1, pgid: 901, command: "another program" },
     ];
-    expect(runProcesses(table, "mark", new Set([10])).map((entry) => entry.pid)).toEqual([12, 13, 14]);
+    expect(runProcesses(table, new Set([10])).map((entry) => entry.pid)).toEqual([12, 13, 14]);
   });
 });

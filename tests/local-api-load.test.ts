@@ -30,14 +30,21 @@ function settledHeap(): number {
   return process.memoryUsage().heapUsed;
 }
 
-const handler = withDurableExecution(async (event: { pad?: string }) => ({ length: event.pad?.length ?? 0 })) as unknown as DurableLambdaHandler;
+const handler = withDurableExecution(async (event: { pad?: string }) => ({
+  length: event.pad?.length ?? 0,
+})) as unknown as DurableLambdaHandler;
 
 let api: LocalApi;
 let client: LambdaClient;
 
 beforeAll(async () => {
   api = await startLocalApi({ handler, port: 0, executionTimeoutSeconds: () => 3600 });
-  client = new LambdaClient({ endpoint: api.url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
+  client = new LambdaClient({
+    endpoint: api.url,
+    region: "us-east-1",
+    credentials: { accessKeyId: "a", secretAccessKey: "b" },
+    maxAttempts: 1,
+  });
 });
 
 afterAll(async () => {
@@ -52,7 +59,12 @@ async function invoke(body: string | Uint8Array, type: "Event" | "RequestRespons
     body,
   });
   const text = await response.text();
-  return { status: response.status, code: response.headers.get("x-amzn-errortype"), arn: response.headers.get("x-amz-durable-execution-arn"), text };
+  return {
+    status: response.status,
+    code: response.headers.get("x-amzn-errortype"),
+    arn: response.headers.get("x-amz-durable-execution-arn"),
+    text,
+  };
 }
 
 describe("local endpoint under load", () => {
@@ -90,12 +102,18 @@ describe("local endpoint under load", () => {
     await new Promise((resolve) => setTimeout(resolve, 300)); // the runtime's last polls
 
     const grown = settledHeap() - before;
-    expect(grown / MB, `the heap grew by ${(grown / MB).toFixed(1)} MB for ${EXECUTIONS} executions of ${PAD_BYTES / 1024} KB`).toBeLessThan(40);
+    expect(
+      grown / MB,
+      `the heap grew by ${(grown / MB).toFixed(1)} MB for ${EXECUTIONS} executions of ${PAD_BYTES / 1024} KB`,
+    ).toBeLessThan(40);
     expect(api.registry.executions().length, "ended executions kept").toBe(MAX_ENDED_EXECUTIONS);
 
     const last = await client.send(new GetDurableExecutionCommand({ DurableExecutionArn: arns.at(-1) }));
     expect(last).toMatchObject({ Status: "SUCCEEDED", Result: JSON.stringify({ length: PAD_BYTES }) });
-    await expect(client.send(new GetDurableExecutionCommand({ DurableExecutionArn: arns[0] })), "the oldest is forgotten, as after its retention period").rejects.toMatchObject({
+    await expect(
+      client.send(new GetDurableExecutionCommand({ DurableExecutionArn: arns[0] })),
+      "the oldest is forgotten, as after its retention period",
+    ).rejects.toMatchObject({
       name: "ResourceNotFoundException",
     });
 
@@ -117,7 +135,14 @@ describe("local endpoint under load", () => {
     const pad = "x".repeat(40_000);
     const executions = Array.from({ length: 5 }, (_, index) => {
       const payload = { index, pad };
-      return registry.start({ functionName: "f", version: "1", region: "us-east-1", name: `sized-${index}`, input: JSON.stringify(payload), payload }).execution;
+      return registry.start({
+        functionName: "f",
+        version: "1",
+        region: "us-east-1",
+        name: `sized-${index}`,
+        input: JSON.stringify(payload),
+        payload,
+      }).execution;
     });
     const deadline = Date.now() + 10_000;
     while (executions.some((execution) => execution.retainedSize === 0)) {

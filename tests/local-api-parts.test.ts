@@ -28,7 +28,10 @@ describe("routes", () => {
     for (const path of [`/2025-12-01/durable-executions/${encoded}/history`, `/2025-12-01/durable-executions/${arn}/history`]) {
       expect(route("GET", path)).toMatchObject({ name: "GetDurableExecutionHistory", params: { DurableExecutionArn: arn } });
     }
-    expect(route("GET", `/2025-12-01/durable-executions/${encoded}`)).toMatchObject({ name: "GetDurableExecution", params: { DurableExecutionArn: arn } });
+    expect(route("GET", `/2025-12-01/durable-executions/${encoded}`)).toMatchObject({
+      name: "GetDurableExecution",
+      params: { DurableExecutionArn: arn },
+    });
     expect(route("POST", `/2025-12-01/durable-executions/${encoded}/stop`)?.name).toBe("StopDurableExecution");
     expect(route("GET", `/2025-12-01/durable-executions/${encoded}/state`)?.name).toBe("GetDurableExecutionState");
   });
@@ -44,7 +47,9 @@ describe("routes", () => {
   });
 
   it("invoke and list take the function name with its qualifier; other paths and methods are not served", () => {
-    expect(route("POST", "/2015-03-31/functions/durable-fraud-check%3A%24LATEST/invocations")?.params.FunctionName).toBe("durable-fraud-check:$LATEST");
+    expect(route("POST", "/2015-03-31/functions/durable-fraud-check%3A%24LATEST/invocations")?.params.FunctionName).toBe(
+      "durable-fraud-check:$LATEST",
+    );
     expect(route("GET", "/2025-12-01/functions/durable-fraud-check/durable-executions")?.name).toBe("ListDurableExecutionsByFunction");
     expect(route("GET", "/2015-03-31/functions/durable-fraud-check/invocations")).toBeUndefined();
     expect(route("GET", "/2015-03-31/functions")).toBeUndefined();
@@ -78,7 +83,9 @@ describe("function names and ARNs", () => {
     };
     expect(code(() => fn.version({ name: "durable-fraud-check", qualifier: "prod" }, "us-east-1"))).toBe("ResourceNotFoundException");
     expect(code(() => fn.version({ name: "other", qualifier: "live" }, "us-east-1"))).toBe("ResourceNotFoundException");
-    expect(code(() => fn.version({ name: "durable-fraud-check", qualifier: undefined }, "us-east-1"))).toBe("InvalidParameterValueException");
+    expect(code(() => fn.version({ name: "durable-fraud-check", qualifier: undefined }, "us-east-1"))).toBe(
+      "InvalidParameterValueException",
+    );
   });
 
   it("writes execution ARNs in the service's pattern", () => {
@@ -88,7 +95,9 @@ describe("function names and ARNs", () => {
   });
 
   it("takes the region from the request's signature", () => {
-    expect(signingRegion("AWS4-HMAC-SHA256 Credential=AKID/20260131/eu-west-1/lambda/aws4_request, SignedHeaders=host", "us-east-1")).toBe("eu-west-1");
+    expect(signingRegion("AWS4-HMAC-SHA256 Credential=AKID/20260131/eu-west-1/lambda/aws4_request, SignedHeaders=host", "us-east-1")).toBe(
+      "eu-west-1",
+    );
     expect(signingRegion(undefined, "us-east-1")).toBe("us-east-1");
   });
 });
@@ -132,14 +141,22 @@ describe("what the operations take", () => {
     const half = "é".repeat(ERROR_FIELDS_MAX_BYTES / 4); // 2 bytes each
     expect(errorFieldsBytes({ ErrorMessage: half, StackTrace: [half] })).toBe(ERROR_FIELDS_MAX_BYTES);
     expect(errorObjectBody(request(JSON.stringify({ ErrorMessage: half, StackTrace: [half] })))).toMatchObject({ ErrorMessage: half });
-    expect(refusal(() => errorObjectBody(request(JSON.stringify({ ErrorMessage: half, StackTrace: [half], ErrorType: "x" }))))).toBe("InvalidParameterValueException");
+    expect(refusal(() => errorObjectBody(request(JSON.stringify({ ErrorMessage: half, StackTrace: [half], ErrorType: "x" }))))).toBe(
+      "InvalidParameterValueException",
+    );
   });
 
   it("an error object that is a JSON object of strings (a list of them for StackTrace); unknown members are left out", () => {
     expect(errorObjectBody(request(""))).toEqual({});
-    expect(errorObjectBody(request('{"ErrorType":"T","ErrorMessage":null,"Extra":1,"StackTrace":["a"]}'))).toEqual({ ErrorType: "T", StackTrace: ["a"] });
+    expect(errorObjectBody(request('{"ErrorType":"T","ErrorMessage":null,"Extra":1,"StackTrace":["a"]}'))).toEqual({
+      ErrorType: "T",
+      StackTrace: ["a"],
+    });
     for (const body of ['"text"', "[]", "1", "true", "null", "{", '{"ErrorData":{}}', '{"StackTrace":[1]}']) {
-      expect(refusal(() => errorObjectBody(request(body))), body).toBe("InvalidRequestContentException");
+      expect(
+        refusal(() => errorObjectBody(request(body))),
+        body,
+      ).toBe("InvalidRequestContentException");
     }
   });
 
@@ -188,9 +205,26 @@ describe("paging", () => {
 describe("history", () => {
   // As the local runtime writes them: no execution timeout yet, empty wrappers, an extra Input.
   const events = [
-    { EventType: "CallbackStarted", EventId: 2, Id: "cb", EventTimestamp: new Date(1), CallbackStartedDetails: { CallbackId: "id", Timeout: 5, Input: { Payload: undefined } } },
-    { EventType: "ExecutionStarted", EventId: 1, Id: "exec", EventTimestamp: new Date(0), ExecutionStartedDetails: { Input: { Payload: "{}" } } },
-    { EventType: "InvocationCompleted", EventId: 3, EventTimestamp: new Date(2), InvocationCompletedDetails: { RequestId: "r", Error: { Payload: undefined } } },
+    {
+      EventType: "CallbackStarted",
+      EventId: 2,
+      Id: "cb",
+      EventTimestamp: new Date(1),
+      CallbackStartedDetails: { CallbackId: "id", Timeout: 5, Input: { Payload: undefined } },
+    },
+    {
+      EventType: "ExecutionStarted",
+      EventId: 1,
+      Id: "exec",
+      EventTimestamp: new Date(0),
+      ExecutionStartedDetails: { Input: { Payload: "{}" } },
+    },
+    {
+      EventType: "InvocationCompleted",
+      EventId: 3,
+      EventTimestamp: new Date(2),
+      InvocationCompletedDetails: { RequestId: "r", Error: { Payload: undefined } },
+    },
   ] as unknown as Event[];
 
   it("is ordered, without fields the service model lacks, with the execution timeout filled in", () => {
@@ -231,14 +265,27 @@ describe("the workflow it runs and its command line", () => {
   });
 
   it("takes --module, --solution, --port and --function-name, and explains itself in --help", () => {
-    const parse = (...argv: string[]) => localApiCommand().exitOverride().configureOutput({ writeErr: () => {} }).parse(argv, { from: "user" }).opts();
+    const parse = (...argv: string[]) =>
+      localApiCommand()
+        .exitOverride()
+        .configureOutput({ writeErr: () => {} })
+        .parse(argv, { from: "user" })
+        .opts();
     expect(parse()).toMatchObject({ port: 9090, functionName: "durable-fraud-check" });
     expect(parse("--module", "06", "--solution", "--port", "0")).toMatchObject({ module: "06", solution: true, port: 0 });
     expect(() => parse("--port", "99999")).toThrow(CommanderError);
     let text = "";
-    const command = localApiCommand().exitOverride().configureOutput({ writeOut: (chunk) => (text += chunk) });
+    const command = localApiCommand()
+      .exitOverride()
+      .configureOutput({ writeOut: (chunk) => (text += chunk) });
     expect(() => command.parse(["--help"], { from: "user" })).toThrow(CommanderError);
-    for (const expected of ["--module <module>", "VERIFICATION_TIMEOUT_SECONDS=60 npm run local-api", "--endpoint-url http://127.0.0.1:9090", "127.0.0.1", "08  08-timeouts"]) {
+    for (const expected of [
+      "--module <module>",
+      "VERIFICATION_TIMEOUT_SECONDS=60 npm run local-api",
+      "--endpoint-url http://127.0.0.1:9090",
+      "127.0.0.1",
+      "08  08-timeouts",
+    ]) {
       expect(text).toContain(expected);
     }
   });

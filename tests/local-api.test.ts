@@ -42,7 +42,17 @@ import { startLocalApi, type LocalApi } from "../operate/local-api/server.ts";
 import { shutdown } from "../operate/local-api/shutdown.ts";
 import type { ApiRequest } from "../operate/local-api/wire.ts";
 import { durations, executionTimeoutSeconds } from "../operate/local-api/workflow.ts";
-import { findAwsCli, makeCliHome, openAwsCli, run, shellCommandsIn, type AwsCliRunner, type CliHome, type RunResult, type ShellCommand } from "../operate/testing/aws-cli.ts";
+import {
+  findAwsCli,
+  makeCliHome,
+  openAwsCli,
+  run,
+  shellCommandsIn,
+  type AwsCliRunner,
+  type CliHome,
+  type RunResult,
+  type ShellCommand,
+} from "../operate/testing/aws-cli.ts";
 import { captureIo } from "../operate/testing/sandbox.ts";
 import { handler } from "../solutions/08-timeouts/handler.ts";
 import { captureDurableLogs } from "../workshop/durable-logs.ts";
@@ -53,7 +63,8 @@ const LIVE = `${FUNCTION}:live`;
 const tx = (id: number, amount: number) => ({ id, amount, location: "Seattle, WA", vendor: "Outdoor Gear Co" });
 const encode = (value: unknown) => new TextEncoder().encode(typeof value === "string" ? value : JSON.stringify(value));
 const decode = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes ?? new Uint8Array());
-const parsedResult = (execution: { Result?: string | undefined }) => JSON.parse(execution.Result ?? "null") as { body: Record<string, unknown> };
+const parsedResult = (execution: { Result?: string | undefined }) =>
+  JSON.parse(execution.Result ?? "null") as { body: Record<string, unknown> };
 
 /** Polls `probe` every 50 ms until it returns something truthy; fails after `ms`. */
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
@@ -84,7 +95,10 @@ let stopCapturing = () => {};
 /** Executions started with a one-second callback timeout, before everything else. */
 const timeoutArns: { sdk: string; cli: string } = { sdk: "", cli: "" };
 
-async function invoke(payload: unknown, { name, type = "Event", functionName = LIVE }: { name?: string; type?: InvocationType; functionName?: string } = {}) {
+async function invoke(
+  payload: unknown,
+  { name, type = "Event", functionName = LIVE }: { name?: string; type?: InvocationType; functionName?: string } = {},
+) {
   return client.send(
     new InvokeCommand({
       FunctionName: functionName,
@@ -106,22 +120,32 @@ async function callbackIds(arn: string): Promise<[string, string]> {
     const names = new Map(events.map((event) => [event.Id, event.Name]));
     const started = events.filter((event) => event.EventType === "CallbackStarted");
     if (started.length < 2) return undefined;
-    const idOf = (channel: string) => started.find((event) => names.get(event.ParentId) === channel)?.CallbackStartedDetails?.CallbackId ?? "";
+    const idOf = (channel: string) =>
+      started.find((event) => names.get(event.ParentId) === channel)?.CallbackStartedDetails?.CallbackId ?? "";
     return [idOf("SendVerificationEmail"), idOf("SendVerificationSMS")] as [string, string];
   });
 }
 
 async function ended(arn: string, ms = 10_000): Promise<GetDurableExecutionCommandOutput> {
-  return waitFor(`${arn} to end`, async () => {
-    const execution = await client.send(new GetDurableExecutionCommand({ DurableExecutionArn: arn }));
-    return execution.Status === "RUNNING" ? undefined : execution;
-  }, ms);
+  return waitFor(
+    `${arn} to end`,
+    async () => {
+      const execution = await client.send(new GetDurableExecutionCommand({ DurableExecutionArn: arn }));
+      return execution.Status === "RUNNING" ? undefined : execution;
+    },
+    ms,
+  );
 }
 
 beforeAll(async () => {
   stopCapturing = captureDurableLogs(() => {});
   vi.stubEnv("VERIFICATION_TIMEOUT_SECONDS", "1");
-  api = await startLocalApi({ handler, port: 0, executionTimeoutSeconds: () => executionTimeoutSeconds(), log: (line) => serverLog.push(line) });
+  api = await startLocalApi({
+    handler,
+    port: 0,
+    executionTimeoutSeconds: () => executionTimeoutSeconds(),
+    log: (line) => serverLog.push(line),
+  });
   expect(api.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   client = new LambdaClient({
     endpoint: api.url,
@@ -151,15 +175,28 @@ describe.concurrent("local endpoint, with @aws-sdk/client-lambda", () => {
     expect(response.StatusCode).toBe(200);
     expect(response.FunctionError).toBeUndefined();
     expect(response.ExecutedVersion).toBe("1");
-    expect(response.DurableExecutionArn).toMatch(/^arn:aws:lambda:us-east-1:\d{12}:function:durable-fraud-check:1\/durable-execution\/sdk-low\/[\w-]+$/);
+    expect(response.DurableExecutionArn).toMatch(
+      /^arn:aws:lambda:us-east-1:\d{12}:function:durable-fraud-check:1\/durable-execution\/sdk-low\/[\w-]+$/,
+    );
     expect(JSON.parse(decode(response.Payload))).toMatchObject({ body: { transaction_id: 1101, result: "authorized", fraud_score: 1 } });
     const execution = await client.send(new GetDurableExecutionCommand({ DurableExecutionArn: response.DurableExecutionArn }));
-    expect(execution).toMatchObject({ Status: "SUCCEEDED", DurableExecutionName: "sdk-low", Version: "1", InputPayload: JSON.stringify(tx(1101, 42)) });
+    expect(execution).toMatchObject({
+      Status: "SUCCEEDED",
+      DurableExecutionName: "sdk-low",
+      Version: "1",
+      InputPayload: JSON.stringify(tx(1101, 42)),
+    });
     expect(execution.EndTimestamp!.getTime()).toBeGreaterThanOrEqual(execution.StartTimestamp!.getTime());
-    const compact = await client.send(new GetDurableExecutionCommand({ DurableExecutionArn: response.DurableExecutionArn, IncludeExecutionData: false }));
+    const compact = await client.send(
+      new GetDurableExecutionCommand({ DurableExecutionArn: response.DurableExecutionArn, IncludeExecutionData: false }),
+    );
     expect(compact).toMatchObject({ Status: "SUCCEEDED", ExecutionDataIncluded: false });
     expect(compact.InputPayload ?? compact.Result).toBeUndefined();
-    const events = (await client.send(new GetDurableExecutionHistoryCommand({ DurableExecutionArn: response.DurableExecutionArn, IncludeExecutionData: false }))).Events;
+    const events = (
+      await client.send(
+        new GetDurableExecutionHistoryCommand({ DurableExecutionArn: response.DurableExecutionArn, IncludeExecutionData: false }),
+      )
+    ).Events;
     expect(events?.find((event) => event.EventType === "ExecutionSucceeded")?.ExecutionSucceededDetails?.Result).toBeUndefined();
   });
 
@@ -167,7 +204,10 @@ describe.concurrent("local endpoint, with @aws-sdk/client-lambda", () => {
     const response = await invoke({ id: 1109 }, { type: "RequestResponse", name: "sdk-invalid" });
     expect(response.StatusCode).toBe(200);
     expect(response.FunctionError).toBe("Unhandled");
-    expect(JSON.parse(decode(response.Payload))).toMatchObject({ errorType: "InvalidTransactionError", errorMessage: expect.stringContaining('"amount" is missing') });
+    expect(JSON.parse(decode(response.Payload))).toMatchObject({
+      errorType: "InvalidTransactionError",
+      errorMessage: expect.stringContaining('"amount" is missing'),
+    });
     const execution = await client.send(new GetDurableExecutionCommand({ DurableExecutionArn: response.DurableExecutionArn }));
     expect(execution).toMatchObject({ Status: "FAILED", Error: { ErrorType: "InvalidTransactionError" } });
     expect((await history(response.DurableExecutionArn!)).at(-1)?.EventType).toBe("ExecutionFailed");
@@ -203,10 +243,14 @@ describe.concurrent("local endpoint, with @aws-sdk/client-lambda", () => {
     expect(events[0]).toMatchObject({ EventType: "ExecutionStarted", EventId: 1 });
     expect(events.at(-1)?.EventType).toBe("ExecutionSucceeded");
     expect(events.map((event) => event.EventId)).toEqual(events.map((_, index) => index + 1));
-    expect(events.find((event) => event.EventType === "CallbackSucceeded")?.CallbackSucceededDetails?.Result?.Payload).toBe('{"approved":true}');
+    expect(events.find((event) => event.EventType === "CallbackSucceeded")?.CallbackSucceededDetails?.Result?.Payload).toBe(
+      '{"approved":true}',
+    );
     expect(events.some((event) => event.EventType === "InvocationCompleted")).toBe(true);
     // The other channel's callback closed with the parallel step: answering it is refused.
-    expect(await failure(client.send(new SendDurableExecutionCallbackSuccessCommand({ CallbackId: sms, Result: encode({ approved: true }) })))).toMatchObject({
+    expect(
+      await failure(client.send(new SendDurableExecutionCallbackSuccessCommand({ CallbackId: sms, Result: encode({ approved: true }) }))),
+    ).toMatchObject({
       name: "CallbackTimeoutException",
       status: 400,
     });
@@ -217,7 +261,12 @@ describe.concurrent("local endpoint, with @aws-sdk/client-lambda", () => {
     const arn = (await invoke(tx(1104, 6500), { name: "sdk-decline" })).DurableExecutionArn!;
     const ids = await callbackIds(arn);
     for (const id of ids) {
-      await client.send(new SendDurableExecutionCallbackFailureCommand({ CallbackId: id, Error: { ErrorType: "VerificationFailed", ErrorMessage: "no answer" } }));
+      await client.send(
+        new SendDurableExecutionCallbackFailureCommand({
+          CallbackId: id,
+          Error: { ErrorType: "VerificationFailed", ErrorMessage: "no answer" },
+        }),
+      );
     }
     const execution = await ended(arn);
     expect(parsedResult(execution).body).toMatchObject({ result: "SentToFraudDept", customerVerificationResult: "TransactionDeclined" });
@@ -239,9 +288,14 @@ describe.concurrent("local endpoint, with @aws-sdk/client-lambda", () => {
     const again = await invoke(tx(1105, 6500), { name: "sdk-once" });
     expect(again.StatusCode).toBe(202);
     expect(again.DurableExecutionArn).toBe(first.DurableExecutionArn);
-    const listed = await client.send(new ListDurableExecutionsByFunctionCommand({ FunctionName: FUNCTION, DurableExecutionName: "sdk-once" }));
+    const listed = await client.send(
+      new ListDurableExecutionsByFunctionCommand({ FunctionName: FUNCTION, DurableExecutionName: "sdk-once" }),
+    );
     expect(listed.DurableExecutions).toHaveLength(1);
-    expect(await failure(invoke(tx(1105, 9999), { name: "sdk-once" }))).toMatchObject({ name: "DurableExecutionAlreadyStartedException", status: 409 });
+    expect(await failure(invoke(tx(1105, 9999), { name: "sdk-once" }))).toMatchObject({
+      name: "DurableExecutionAlreadyStartedException",
+      status: 409,
+    });
     await client.send(new StopDurableExecutionCommand({ DurableExecutionArn: first.DurableExecutionArn }));
   });
 
@@ -249,19 +303,27 @@ describe.concurrent("local endpoint, with @aws-sdk/client-lambda", () => {
     const unknownArn = `arn:aws:lambda:us-east-1:000000000000:function:${FUNCTION}:1/durable-execution/nobody/00000000-0000-4000-8000-000000000000`;
     const notFound = await Promise.all(
       [
-      client.send(new GetDurableExecutionCommand({ DurableExecutionArn: unknownArn })),
-      client.send(new GetDurableExecutionHistoryCommand({ DurableExecutionArn: unknownArn })),
-      client.send(new StopDurableExecutionCommand({ DurableExecutionArn: unknownArn })),
-      invoke(tx(1, 1), { functionName: "no-such-function:live" }),
-      invoke(tx(1, 1), { functionName: `${FUNCTION}:prod` }),
-      client.send(new ListDurableExecutionsByFunctionCommand({ FunctionName: "no-such-function" })),
-      client.send(new SendDurableExecutionCallbackSuccessCommand({ CallbackId: "bm8tc3VjaC1jYWxsYmFjaw==", Result: encode("{}") })),
+        client.send(new GetDurableExecutionCommand({ DurableExecutionArn: unknownArn })),
+        client.send(new GetDurableExecutionHistoryCommand({ DurableExecutionArn: unknownArn })),
+        client.send(new StopDurableExecutionCommand({ DurableExecutionArn: unknownArn })),
+        invoke(tx(1, 1), { functionName: "no-such-function:live" }),
+        invoke(tx(1, 1), { functionName: `${FUNCTION}:prod` }),
+        client.send(new ListDurableExecutionsByFunctionCommand({ FunctionName: "no-such-function" })),
+        client.send(new SendDurableExecutionCallbackSuccessCommand({ CallbackId: "bm8tc3VjaC1jYWxsYmFjaw==", Result: encode("{}") })),
       ].map(failure),
     );
     for (const refused of notFound) expect(refused).toMatchObject({ name: "ResourceNotFoundException", status: 404 });
-    expect(await failure(client.send(new GetDurableExecutionCommand({ DurableExecutionArn: "not-an-arn" })))).toMatchObject({ name: "InvalidParameterValueException", status: 400 });
-    expect(await failure(invoke(tx(1, 1), { functionName: FUNCTION }))).toMatchObject({ name: "InvalidParameterValueException", message: expect.stringContaining("qualified") });
-    expect(await failure(client.send(new InvokeCommand({ FunctionName: LIVE, Payload: encode("not json") })))).toMatchObject({ name: "InvalidRequestContentException" });
+    expect(await failure(client.send(new GetDurableExecutionCommand({ DurableExecutionArn: "not-an-arn" })))).toMatchObject({
+      name: "InvalidParameterValueException",
+      status: 400,
+    });
+    expect(await failure(invoke(tx(1, 1), { functionName: FUNCTION }))).toMatchObject({
+      name: "InvalidParameterValueException",
+      message: expect.stringContaining("qualified"),
+    });
+    expect(await failure(client.send(new InvokeCommand({ FunctionName: LIVE, Payload: encode("not json") })))).toMatchObject({
+      name: "InvalidRequestContentException",
+    });
     expect(await failure(invoke(tx(1, 1), { name: "bad name!" }))).toMatchObject({ name: "InvalidParameterValueException" });
   });
 
@@ -278,16 +340,26 @@ describe.concurrent("local endpoint, with @aws-sdk/client-lambda", () => {
     const [email] = await callbackIds(arn);
     await client.send(new SendDurableExecutionCallbackHeartbeatCommand({ CallbackId: email }));
     const stop = await client.send(
-      new StopDurableExecutionCommand({ DurableExecutionArn: arn, Error: { ErrorType: "OperatorStopped", ErrorMessage: "Workshop clean-up" } }),
+      new StopDurableExecutionCommand({
+        DurableExecutionArn: arn,
+        Error: { ErrorType: "OperatorStopped", ErrorMessage: "Workshop clean-up" },
+      }),
     );
     expect(stop.StopTimestamp).toBeInstanceOf(Date);
     const execution = await client.send(new GetDurableExecutionCommand({ DurableExecutionArn: arn }));
     expect(execution).toMatchObject({ Status: "STOPPED", Error: { ErrorType: "OperatorStopped", ErrorMessage: "Workshop clean-up" } });
-    expect((await history(arn)).at(-1)).toMatchObject({ EventType: "ExecutionStopped", ExecutionStoppedDetails: { Error: { Payload: { ErrorType: "OperatorStopped" } } } });
-    expect(await failure(client.send(new SendDurableExecutionCallbackSuccessCommand({ CallbackId: email, Result: encode({ approved: true }) })))).toMatchObject({
+    expect((await history(arn)).at(-1)).toMatchObject({
+      EventType: "ExecutionStopped",
+      ExecutionStoppedDetails: { Error: { Payload: { ErrorType: "OperatorStopped" } } },
+    });
+    expect(
+      await failure(client.send(new SendDurableExecutionCallbackSuccessCommand({ CallbackId: email, Result: encode({ approved: true }) }))),
+    ).toMatchObject({
       name: "CallbackTimeoutException",
     });
-    expect(await failure(client.send(new StopDurableExecutionCommand({ DurableExecutionArn: arn })))).toMatchObject({ name: "InvalidParameterValueException" });
+    expect(await failure(client.send(new StopDurableExecutionCommand({ DurableExecutionArn: arn })))).toMatchObject({
+      name: "InvalidParameterValueException",
+    });
     const stopped = await client.send(new ListDurableExecutionsByFunctionCommand({ FunctionName: FUNCTION, Statuses: ["STOPPED"] }));
     expect(stopped.DurableExecutions?.map((e) => e.DurableExecutionArn)).toContain(arn);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -298,34 +370,64 @@ describe.concurrent("local endpoint, with @aws-sdk/client-lambda", () => {
   it("lists by status, newest first, in pages", async () => {
     const names = ["sdk-page-1", "sdk-page-2", "sdk-page-3"];
     for (const name of names) await invoke(tx(1108, 42), { name, type: "RequestResponse" });
-    const query = { FunctionName: FUNCTION, Qualifier: "live", Statuses: ["SUCCEEDED" as const], StartedAfter: new Date(Date.now() - 60_000) };
+    const query = {
+      FunctionName: FUNCTION,
+      Qualifier: "live",
+      Statuses: ["SUCCEEDED" as const],
+      StartedAfter: new Date(Date.now() - 60_000),
+    };
     const all = await client.send(new ListDurableExecutionsByFunctionCommand(query));
     const ours = (all.DurableExecutions ?? []).map((e) => e.DurableExecutionName).filter((name) => names.includes(name ?? ""));
     expect(ours).toEqual([...names].reverse());
     const oldestFirst = await client.send(new ListDurableExecutionsByFunctionCommand({ ...query, ReverseOrder: true }));
-    expect((oldestFirst.DurableExecutions ?? []).map((e) => e.DurableExecutionName).filter((name) => names.includes(name ?? ""))).toEqual(names);
+    expect((oldestFirst.DurableExecutions ?? []).map((e) => e.DurableExecutionName).filter((name) => names.includes(name ?? ""))).toEqual(
+      names,
+    );
     const first = await client.send(new ListDurableExecutionsByFunctionCommand({ ...query, MaxItems: 1 }));
     expect(first.DurableExecutions).toHaveLength(1);
     const second = await client.send(new ListDurableExecutionsByFunctionCommand({ ...query, MaxItems: 1, Marker: first.NextMarker }));
     expect(second.DurableExecutions?.[0]?.DurableExecutionArn).not.toBe(first.DurableExecutions?.[0]?.DurableExecutionArn);
     const none = await client.send(new ListDurableExecutionsByFunctionCommand({ ...query, StartedAfter: new Date(Date.now() + 60_000) }));
     expect(none.DurableExecutions).toEqual([]);
-    const page = await client.send(new GetDurableExecutionHistoryCommand({ DurableExecutionArn: all.DurableExecutions![0]!.DurableExecutionArn, MaxItems: 2, ReverseOrder: true }));
+    const page = await client.send(
+      new GetDurableExecutionHistoryCommand({
+        DurableExecutionArn: all.DurableExecutions![0]!.DurableExecutionArn,
+        MaxItems: 2,
+        ReverseOrder: true,
+      }),
+    );
     expect(page.Events?.[0]?.EventType).toBe("ExecutionSucceeded");
     expect(page.NextMarker).toBeDefined();
   });
 
   it("an execution that outlives the function's execution timeout ends TIMED_OUT", async () => {
     const strict = await startLocalApi({ handler, port: 0, executionTimeoutSeconds: () => 1 });
-    const strictClient = new LambdaClient({ endpoint: strict.url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
+    const strictClient = new LambdaClient({
+      endpoint: strict.url,
+      region: "us-east-1",
+      credentials: { accessKeyId: "a", secretAccessKey: "b" },
+      maxAttempts: 1,
+    });
     try {
-      const started = await strictClient.send(new InvokeCommand({ FunctionName: LIVE, InvocationType: "Event", DurableExecutionName: "too-slow", Payload: encode(tx(5001, 6500)) }));
+      const started = await strictClient.send(
+        new InvokeCommand({
+          FunctionName: LIVE,
+          InvocationType: "Event",
+          DurableExecutionName: "too-slow",
+          Payload: encode(tx(5001, 6500)),
+        }),
+      );
       const execution = await waitFor("the execution timeout", async () => {
         const current = await strictClient.send(new GetDurableExecutionCommand({ DurableExecutionArn: started.DurableExecutionArn }));
         return current.Status === "RUNNING" ? undefined : current;
       });
-      expect(execution).toMatchObject({ Status: "TIMED_OUT", Error: { ErrorType: "ExecutionTimedOut" }, DurableConfig: { ExecutionTimeout: 1 } });
-      const events = (await strictClient.send(new GetDurableExecutionHistoryCommand({ DurableExecutionArn: started.DurableExecutionArn }))).Events ?? [];
+      expect(execution).toMatchObject({
+        Status: "TIMED_OUT",
+        Error: { ErrorType: "ExecutionTimedOut" },
+        DurableConfig: { ExecutionTimeout: 1 },
+      });
+      const events =
+        (await strictClient.send(new GetDurableExecutionHistoryCommand({ DurableExecutionArn: started.DurableExecutionArn }))).Events ?? [];
       expect(events.at(-1)?.EventType).toBe("ExecutionTimedOut");
     } finally {
       strictClient.destroy();
@@ -335,13 +437,27 @@ describe.concurrent("local endpoint, with @aws-sdk/client-lambda", () => {
 
   it("names the executions still running (SIGINT and SIGTERM call this)", async () => {
     const second = await startLocalApi({ handler, port: 0, executionTimeoutSeconds: () => 3600 });
-    const secondClient = new LambdaClient({ endpoint: second.url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
+    const secondClient = new LambdaClient({
+      endpoint: second.url,
+      region: "us-east-1",
+      credentials: { accessKeyId: "a", secretAccessKey: "b" },
+      maxAttempts: 1,
+    });
     let output = "";
     try {
-      const running = await secondClient.send(new InvokeCommand({ FunctionName: LIVE, InvocationType: "Event", DurableExecutionName: "left-running", Payload: encode(tx(4001, 6500)) }));
+      const running = await secondClient.send(
+        new InvokeCommand({
+          FunctionName: LIVE,
+          InvocationType: "Event",
+          DurableExecutionName: "left-running",
+          Payload: encode(tx(4001, 6500)),
+        }),
+      );
       await secondClient.send(new InvokeCommand({ FunctionName: LIVE, DurableExecutionName: "finished", Payload: encode(tx(4002, 42)) }));
       const report = await shutdown(second, (text) => (output += text));
-      expect(report.running).toEqual([expect.objectContaining({ name: "left-running", arn: running.DurableExecutionArn, status: "RUNNING" })]);
+      expect(report.running).toEqual([
+        expect.objectContaining({ name: "left-running", arn: running.DurableExecutionArn, status: "RUNNING" }),
+      ]);
       expect(report.ended).toBe(1);
       expect(output).toContain(`left-running  RUNNING  ${running.DurableExecutionArn}`);
       expect(output).toContain("lost");
@@ -410,7 +526,7 @@ async function rawRequests(url: string, requests: Buffer[]): Promise<Answer[]> {
   const answers = sockets.map(readAnswer);
   await new Promise((resolve) => setTimeout(resolve, 100));
   // Not end(): a client that half-closes its connection has the endpoint drop the request.
-  sockets.forEach((socket, index) => socket.write(requests[index]!.subarray(-1)));
+  for (const [index, socket] of sockets.entries()) socket.write(requests[index]!.subarray(-1));
   return Promise.all(answers);
 }
 
@@ -438,19 +554,35 @@ describe.concurrent("local endpoint: answers and requests the service refuses", 
       expect(refused).toMatchObject({ status: 400, code: "CallbackTimeoutException" });
       expect(JSON.parse(refused.body)).toMatchObject({ Message: expect.stringContaining("already been closed") });
     }
-    expect(await post(api.url, callbackPath(email, "heartbeat"), ""), "a heartbeat after the answer").toMatchObject({ status: 400, code: "CallbackTimeoutException" });
-    expect(await post(api.url, callbackPath(email, "fail"), "{}"), "a failure after the answer").toMatchObject({ status: 400, code: "CallbackTimeoutException" });
+    expect(await post(api.url, callbackPath(email, "heartbeat"), ""), "a heartbeat after the answer").toMatchObject({
+      status: 400,
+      code: "CallbackTimeoutException",
+    });
+    expect(await post(api.url, callbackPath(email, "fail"), "{}"), "a failure after the answer").toMatchObject({
+      status: 400,
+      code: "CallbackTimeoutException",
+    });
 
     const approved = approvals[accepted[0]!];
     const execution = await ended(arn);
-    expect(parsedResult(execution).body.customerVerificationResult, "the accepted answer is the one used").toBe(approved ? "TransactionApproved" : "TransactionDeclined");
-    const answered = (await history(arn)).filter((event) => event.EventType === "CallbackSucceeded" || event.EventType === "CallbackFailed");
-    expect(answered.map((event) => event.CallbackSucceededDetails?.Result?.Payload), "one answer in the history").toEqual([JSON.stringify({ approved })]);
+    expect(parsedResult(execution).body.customerVerificationResult, "the accepted answer is the one used").toBe(
+      approved ? "TransactionApproved" : "TransactionDeclined",
+    );
+    const answered = (await history(arn)).filter(
+      (event) => event.EventType === "CallbackSucceeded" || event.EventType === "CallbackFailed",
+    );
+    expect(
+      answered.map((event) => event.CallbackSucceededDetails?.Result?.Payload),
+      "one answer in the history",
+    ).toEqual([JSON.stringify({ approved })]);
   }
 
   it("twenty answers racing on one callback over HTTP: one is accepted and decides, the others are refused as closed, the history holds one", async () => {
     await race("race-http", 1201, (callbackId, approvals) =>
-      rawRequests(api.url, approvals.map((approved) => rawPost(callbackPath(callbackId, "succeed"), JSON.stringify({ approved })))),
+      rawRequests(
+        api.url,
+        approvals.map((approved) => rawPost(callbackPath(callbackId, "succeed"), JSON.stringify({ approved }))),
+      ),
     );
   });
 
@@ -460,7 +592,14 @@ describe.concurrent("local endpoint: answers and requests the service refuses", 
       const path = callbackPath(callbackId, "succeed");
       const match = route("POST", path)!;
       const calls = approvals.map(async (approved) => {
-        const request: ApiRequest = { method: "POST", params: match.params, query: new URLSearchParams(), headers: {}, body: Buffer.from(JSON.stringify({ approved })), region: "us-east-1" };
+        const request: ApiRequest = {
+          method: "POST",
+          params: match.params,
+          query: new URLSearchParams(),
+          headers: {},
+          body: Buffer.from(JSON.stringify({ approved })),
+          region: "us-east-1",
+        };
         try {
           await match.operation(request, context);
           return { status: 200, code: null, body: "{}" };
@@ -488,9 +627,16 @@ describe.concurrent("local endpoint: answers and requests the service refuses", 
       return output;
     };
     lateApi = await startLocalApi({ handler: watched, port: 0, executionTimeoutSeconds: () => 3600 });
-    const lateClient = new LambdaClient({ endpoint: lateApi.url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
+    const lateClient = new LambdaClient({
+      endpoint: lateApi.url,
+      region: "us-east-1",
+      credentials: { accessKeyId: "a", secretAccessKey: "b" },
+      maxAttempts: 1,
+    });
     try {
-      const started = await lateClient.send(new InvokeCommand({ FunctionName: LIVE, InvocationType: "Event", DurableExecutionName: "late", Payload: encode(tx(1203, 6500)) }));
+      const started = await lateClient.send(
+        new InvokeCommand({ FunctionName: LIVE, InvocationType: "Event", DurableExecutionName: "late", Payload: encode(tx(1203, 6500)) }),
+      );
       const arn = started.DurableExecutionArn!;
       const events = async () => (await lateClient.send(new GetDurableExecutionHistoryCommand({ DurableExecutionArn: arn }))).Events ?? [];
       const ids = await waitFor("both callbacks", async () => {
@@ -529,7 +675,14 @@ describe.concurrent("local endpoint: answers and requests the service refuses", 
       ["a failure that is null", "fail", "null", 400, "InvalidRequestContentException", /object/],
       ["a failure that is not JSON", "fail", "{oops", 400, "InvalidRequestContentException", /json/i],
       ["an ErrorMessage that is a number", "fail", '{"ErrorMessage":42}', 400, "InvalidRequestContentException", /ErrorMessage/],
-      ["a StackTrace that is not a list of strings", "fail", '{"StackTrace":"at line 1"}', 400, "InvalidRequestContentException", /StackTrace/],
+      [
+        "a StackTrace that is not a list of strings",
+        "fail",
+        '{"StackTrace":"at line 1"}',
+        400,
+        "InvalidRequestContentException",
+        /StackTrace/,
+      ],
       [
         "error fields over 1 MB together",
         "fail",
@@ -547,8 +700,13 @@ describe.concurrent("local endpoint: answers and requests the service refuses", 
       expect(parsed.message ?? parsed.Message, what).toMatch(message);
       expect(answer.body.length, `${what}: the message quotes a short part of the value at most`).toBeLessThan(1000);
     });
-    expect((await history(arn)).filter((event) => event.EventType === "CallbackSucceeded" || event.EventType === "CallbackFailed"), "nothing reached the runtime").toEqual([]);
-    expect(await post(api.url, callbackPath(email, "succeed"), '{"approved":true}'), "the callback still takes an answer").toMatchObject({ status: 200 });
+    expect(
+      (await history(arn)).filter((event) => event.EventType === "CallbackSucceeded" || event.EventType === "CallbackFailed"),
+      "nothing reached the runtime",
+    ).toEqual([]);
+    expect(await post(api.url, callbackPath(email, "succeed"), '{"approved":true}'), "the callback still takes an answer").toMatchObject({
+      status: 200,
+    });
     expect(parsedResult(await ended(arn)).body.customerVerificationResult).toBe("TransactionApproved");
   });
 
@@ -566,20 +724,34 @@ describe.concurrent("local endpoint: answers and requests the service refuses", 
       expect(answers[index]).toMatchObject({ status: 400, code: "InvalidParameterValueException" });
       expect(JSON.parse(answers[index]!.body).message, "the name as sent, not its bytes read as Latin-1").toContain(`'${name}'`);
     });
-    const listed = await failure(client.send(new ListDurableExecutionsByFunctionCommand({ FunctionName: FUNCTION, DurableExecutionName: "tx-é" })));
-    expect(listed, "a list filter the service would refuse").toMatchObject({ name: "InvalidParameterValueException", status: 400, message: expect.stringContaining("'tx-é'") });
+    const listed = await failure(
+      client.send(new ListDurableExecutionsByFunctionCommand({ FunctionName: FUNCTION, DurableExecutionName: "tx-é" })),
+    );
+    expect(listed, "a list filter the service would refuse").toMatchObject({
+      name: "InvalidParameterValueException",
+      status: 400,
+      message: expect.stringContaining("'tx-é'"),
+    });
 
     const longArn = await fetch(`${api.url}/2025-12-01/durable-executions/${"a".repeat(10_000)}`);
-    expect({ status: longArn.status, code: longArn.headers.get("x-amzn-errortype") }).toEqual({ status: 400, code: "InvalidParameterValueException" });
+    expect({ status: longArn.status, code: longArn.headers.get("x-amzn-errortype") }).toEqual({
+      status: 400,
+      code: "InvalidParameterValueException",
+    });
     expect((await longArn.text()).length, "a short quote of a 10 KB ARN").toBeLessThan(1000);
     const badCallback = await post(api.url, callbackPath("not base64!", "succeed"), "{}");
     expect(badCallback).toMatchObject({ status: 400, code: "InvalidParameterValueException" });
 
     const hugeUrl = await fetch(`${api.url}/2025-12-01/durable-executions/${"a".repeat(100_000)}`);
-    expect({ status: hugeUrl.status, code: hugeUrl.headers.get("x-amzn-errortype") }).toEqual({ status: 431, code: "RequestHeaderFieldsTooLargeException" });
+    expect({ status: hugeUrl.status, code: hugeUrl.headers.get("x-amzn-errortype") }).toEqual({
+      status: 431,
+      code: "RequestHeaderFieldsTooLargeException",
+    });
     expect(JSON.parse(await hugeUrl.text())).toMatchObject({ Type: "User", message: expect.stringMatching(/too large/i) });
     // The endpoint still serves after all of them.
-    expect((await client.send(new ListDurableExecutionsByFunctionCommand({ FunctionName: FUNCTION, MaxItems: 1 }))).DurableExecutions).toHaveLength(1);
+    expect(
+      (await client.send(new ListDurableExecutionsByFunctionCommand({ FunctionName: FUNCTION, MaxItems: 1 }))).DurableExecutions,
+    ).toHaveLength(1);
   });
 });
 
@@ -651,15 +823,27 @@ describe("local endpoint, with the AWS CLI and service.json", () => {
       expect(text, "the section names the endpoint's default address").toContain(`http://127.0.0.1:${DEFAULT_PORT}`);
       const inline = [...text.matchAll(/`([^`]+)`/g)].map((match) => match[1]!);
       for (const start of inline.filter((code) => /^(\w+=\S+ )*npm run local-api\b/.test(code))) {
-        const [assignments, args] = [start.split("npm run local-api")[0]!.trim(), start.split("npm run local-api")[1]!.replace(/^ --/, "").trim()];
-        localApiCommand().exitOverride().parse(args ? args.split(/\s+/) : [], { from: "user" });
+        const [assignments, args] = [
+          start.split("npm run local-api")[0]!.trim(),
+          start.split("npm run local-api")[1]!.replace(/^ --/, "").trim(),
+        ];
+        localApiCommand()
+          .exitOverride()
+          .parse(args ? args.split(/\s+/) : [], { from: "user" });
         const env = Object.fromEntries(assignments ? assignments.split(/\s+/).map((pair) => pair.split("=") as [string, string]) : []);
         expect(() => durations(env), start).not.toThrow();
       }
       const exported = inline.find((code) => code.startsWith("export "));
       expect(exported, "the section sets credentials for this terminal").toBeDefined();
-      const sectionEnv = Object.fromEntries(exported!.slice("export ".length).split(/\s+/).map((pair) => pair.split("=") as [string, string]));
-      expect(Object.keys(sectionEnv)).toEqual(expect.arrayContaining(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "AWS_REGION"]));
+      const sectionEnv = Object.fromEntries(
+        exported!
+          .slice("export ".length)
+          .split(/\s+/)
+          .map((pair) => pair.split("=") as [string, string]),
+      );
+      expect(Object.keys(sectionEnv)).toEqual(
+        expect.arrayContaining(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "AWS_REGION"]),
+      );
 
       let arn = "";
       let callbackId = "";
@@ -687,7 +871,10 @@ describe("local endpoint, with the AWS CLI and service.json", () => {
           await callbackIds(arn);
           const shown = await inSection(command.words.slice(1));
           expect(shown.code, shown.stderr).toBe(0);
-          const rows = shown.stdout.trim().split("\n").map((row) => row.split(/\s+/));
+          const rows = shown.stdout
+            .trim()
+            .split("\n")
+            .map((row) => row.split(/\s+/));
           expect(rows).toHaveLength(2);
           callbackId = rows[0]![1]!;
         } else if (program === "aws" && operation === "get-durable-execution") {
@@ -702,7 +889,10 @@ describe("local endpoint, with the AWS CLI and service.json", () => {
           for (const [name, value] of Object.entries(sectionEnv)) vi.stubEnv(name, value);
           const io = captureIo();
           expect(await main!(args, io), io.stderr).toBe(0);
-          if (script === "invoke") expect(io.stdout).toMatch(/Execution ARN: arn:aws:lambda:us-east-1:000000000000:function:durable-fraud-check:1\/durable-execution\/tx-1003\//);
+          if (script === "invoke")
+            expect(io.stdout).toMatch(
+              /Execution ARN: arn:aws:lambda:us-east-1:000000000000:function:durable-fraud-check:1\/durable-execution\/tx-1003\//,
+            );
         } else {
           throw new Error(`the local walk-through shows a command this test does not run: ${command.text}`);
         }
@@ -722,7 +912,13 @@ describe("local endpoint, with the AWS CLI and service.json", () => {
       const arn = (await invoke(tx(2004, 6500), { name: "cli-decline" })).DurableExecutionArn!;
       const [email, sms] = await callbackIds(arn);
       const error = { ErrorType: "VerificationFailed", ErrorMessage: "SMS undeliverable" };
-      const result = await durableLambda("send-durable-execution-callback-failure", "--callback-id", email, "--error", JSON.stringify(error));
+      const result = await durableLambda(
+        "send-durable-execution-callback-failure",
+        "--callback-id",
+        email,
+        "--error",
+        JSON.stringify(error),
+      );
       expect(result.code, result.stderr).toBe(0);
       // Both channels must fail for a decline; the second one through the SDK saves a CLI start.
       await client.send(new SendDurableExecutionCallbackFailureCommand({ CallbackId: sms, Error: error }));
@@ -771,7 +967,13 @@ describe("local endpoint, with the AWS CLI and service.json", () => {
       const stop = json(await durableLambda("stop-durable-execution", "--durable-execution-arn", arn, "--error", JSON.stringify(error)));
       expect(stop.StopTimestamp, "v1 prints the wire's epoch seconds, v2 an ISO date").toBeDefined();
       const execution = json(await durableLambda("get-durable-execution", "--durable-execution-arn", arn));
-      expect(execution).toMatchObject({ Status: "STOPPED", Error: error, DurableExecutionName: "cli-stop", Version: "1", InputPayload: JSON.stringify(tx(2005, 6500)) });
+      expect(execution).toMatchObject({
+        Status: "STOPPED",
+        Error: error,
+        DurableExecutionName: "cli-stop",
+        Version: "1",
+        InputPayload: JSON.stringify(tx(2005, 6500)),
+      });
       expect(execution.EndTimestamp).toBeDefined();
     },
   };
@@ -779,7 +981,11 @@ describe("local endpoint, with the AWS CLI and service.json", () => {
   async function syncInvoke(id: number, amount: number, result: string) {
     const out = join(home.home, `result-${id}.json`);
     const response = json(await durableLambda("invoke", "--function-name", LIVE, "--payload", JSON.stringify(tx(id, amount)), out));
-    expect(response).toMatchObject({ StatusCode: 200, ExecutedVersion: "1", DurableExecutionArn: expect.stringContaining(":function:durable-fraud-check:1/durable-execution/") });
+    expect(response).toMatchObject({
+      StatusCode: 200,
+      ExecutedVersion: "1",
+      DurableExecutionArn: expect.stringContaining(":function:durable-fraud-check:1/durable-execution/"),
+    });
     expect(JSON.parse(readFileSync(out, "utf8"))).toMatchObject({ body: { transaction_id: id, result } });
   }
 
@@ -811,7 +1017,10 @@ describe("local endpoint, with the AWS CLI and service.json", () => {
     const result = await ready;
     expect(result.code, result.stderr).toBe(0);
   });
-  test("the guide's local walk-through, as written: invoke (again: same ARN; another payload: 409), history, npm run callback approve, get", "guide");
+  test(
+    "the guide's local walk-through, as written: invoke (again: same ARN; another payload: 409), history, npm run callback approve, get",
+    "guide",
+  );
   test("invoke: a low-risk transaction, synchronously, to its final result", "low");
   test("invoke: a high-risk transaction, synchronously, to its final result", "high");
   test("a decline through send-durable-execution-callback-failure", "decline");

@@ -80,7 +80,9 @@ describe("the misconception catalogue check", () => {
   });
 
   it(`fails a module with fewer than ${MIN_MISTAKES} catalogue entries`, () => {
-    const sizes = modules.map((module) => mistakeChecks(runWith([]), new Map(), module).find((result) => result.name.includes("catalogues")));
+    const sizes = modules.map((module) =>
+      mistakeChecks(runWith([]), new Map(), module).find((result) => result.name.includes("catalogues")),
+    );
     const lacking = modules.filter((_, index) => sizes[index] !== undefined).map((module) => module.number);
     const counted = modules.map((module) => mistakes().filter((mistake) => mistake.module === module).length);
     expect(lacking).toEqual(modules.filter((_, index) => (counted[index] ?? 0) < MIN_MISTAKES).map((module) => module.number));

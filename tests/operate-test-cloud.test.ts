@@ -20,9 +20,19 @@ async function smoke(module: string, fakeOptions: FakeOptions = {}) {
   stubAwsEnv();
   try {
     const io = captureIo();
-    const code = await testCloudMain([module, "--endpoint-url", recorder.url, "--poll-ms", "50", "--timeout", "40"], io, () => 1_769_853_600_000);
+    const code = await testCloudMain(
+      [module, "--endpoint-url", recorder.url, "--poll-ms", "50", "--timeout", "40"],
+      io,
+      () => 1_769_853_600_000,
+    );
     // Colour codes come and go with the terminal and with CI=true; the assertions read the text.
-    return { code, stdout: stripVTControlCharacters(io.stdout), stderr: stripVTControlCharacters(io.stderr), fake, requests: recorder.requests };
+    return {
+      code,
+      stdout: stripVTControlCharacters(io.stdout),
+      stderr: stripVTControlCharacters(io.stderr),
+      fake,
+      requests: recorder.requests,
+    };
   } finally {
     await recorder.close();
   }
@@ -74,7 +84,13 @@ describe("npm run test:cloud", () => {
     const trap = await startRecorder();
     const home = makeCliHome();
     try {
-      const env: NodeJS.ProcessEnv = { ...home.env, AWS_EC2_METADATA_SERVICE_ENDPOINT: trap.url, HTTPS_PROXY: trap.url, HTTP_PROXY: trap.url, NO_PROXY: "" };
+      const env: NodeJS.ProcessEnv = {
+        ...home.env,
+        AWS_EC2_METADATA_SERVICE_ENDPOINT: trap.url,
+        HTTPS_PROXY: trap.url,
+        HTTP_PROXY: trap.url,
+        NO_PROXY: "",
+      };
       for (const key of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_EC2_METADATA_DISABLED"]) delete env[key];
       const result = await run(process.execPath, ["workshop/cli/test-cloud.ts", "10"], { env, cwd: repoRoot, timeoutMs: 20_000 });
 

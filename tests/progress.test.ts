@@ -13,8 +13,7 @@ import type { RunResult } from "../workshop/test-run.ts";
 // As a learner runs them: without the catalogued mistakes `npm test` asks vitest.config.ts for.
 const env = { ...process.env };
 delete env.WORKSHOP_CHECK;
-const node = (args: string[], timeoutMs: number) =>
-  run(process.execPath, [...args], { env, cwd: repoRoot, timeoutMs });
+const node = (args: string[], timeoutMs: number) => run(process.execPath, [...args], { env, cwd: repoRoot, timeoutMs });
 
 describe.concurrent("npm run progress", () => {
   it("exits 0 with the table when modules are unfinished", async () => {

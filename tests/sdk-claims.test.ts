@@ -27,7 +27,7 @@ import {
   type DurableOperation,
   type TestResult,
 } from "@aws/durable-execution-sdk-js-testing";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { payments } from "../fraud/payments.ts";
 import { useLocalRuntime } from "../workshop/testing/local-runtime.ts";
 
@@ -127,25 +127,19 @@ describe.concurrent("SDK claims on real time", () => {
     const { execution } = await finished;
 
     const batch = resultOf(execution, "parallel should return a batch");
-    expect(batch.completionReason, "the success sent after the failure should complete the parallel").toBe(
-      "MIN_SUCCESSFUL_REACHED",
-    );
+    expect(batch.completionReason, "the success sent after the failure should complete the parallel").toBe("MIN_SUCCESSFUL_REACHED");
     expect(batch.results, "the answer sent to the waiting branch should be its result").toEqual(["approved"]);
     expect(batch.items, "failed, succeeded, and the unanswered branch still STARTED").toEqual([
       BatchItemStatus.FAILED,
       BatchItemStatus.SUCCEEDED,
       BatchItemStatus.STARTED,
     ]);
-    expect(batch.status, "a batch with a failed branch is FAILED even when minSuccessful is reached").toBe(
-      BatchItemStatus.FAILED,
-    );
+    expect(batch.status, "a batch with a failed branch is FAILED even when minSuccessful is reached").toBe(BatchItemStatus.FAILED);
   });
 
   it("completionReason says what ended the batch: when the success is the last branch to finish it is ALL_COMPLETED, not MIN_SUCCESSFUL_REACHED", async () => {
     const handler = withDurableExecution(async (_event: unknown, context: DurableContext) =>
-      summarise(
-        await context.parallel("last-success", [failsAtOnce, waitsFor("approval")], { completionConfig: { minSuccessful: 1 } }),
-      ),
+      summarise(await context.parallel("last-success", [failsAtOnce, waitsFor("approval")], { completionConfig: { minSuccessful: 1 } })),
     );
     const { runner, finished } = start<BatchSummary>(handler);
     const approval = await runner.getOperation("approval").waitForData(WaitingOperationStatus.SUBMITTED);
@@ -161,9 +155,7 @@ describe.concurrent("SDK claims on real time", () => {
 
   it("with minSuccessful 1 and every branch failing, parallel returns a failed batch instead of throwing", async () => {
     const handler = withDurableExecution(async (_event: unknown, context: DurableContext) =>
-      summarise(
-        await context.parallel("all-fail", [failsAtOnce, waitsFor("approval")], { completionConfig: { minSuccessful: 1 } }),
-      ),
+      summarise(await context.parallel("all-fail", [failsAtOnce, waitsFor("approval")], { completionConfig: { minSuccessful: 1 } })),
     );
     const { runner, finished } = start<BatchSummary>(handler);
     const approval = await runner.getOperation("approval").waitForData(WaitingOperationStatus.SUBMITTED);
@@ -211,9 +203,7 @@ describe.concurrent("SDK claims on real time", () => {
     });
     const { execution } = await start<string>(handler).finished;
 
-    expect(resultOf(execution, "the execution should finish after the wait"), "the replay reads the checkpointed result").toBe(
-      "scored",
-    );
+    expect(resultOf(execution, "the execution should finish after the wait"), "the replay reads the checkpointed result").toBe("scored");
     expect(execution.getInvocations(), "the wait should end the first invocation").toHaveLength(2);
     expect(runs, "the replay should take the step's result from the checkpoint, not run it again").toBe(1);
   });
@@ -324,10 +314,7 @@ describe.concurrent("SDK claims on real time", () => {
       expect(resultOf(execution, `${label}: the retry should succeed`), `${label}: the second attempt's result`).toBe("charged");
       return payments.callsFor("authorize", id).map((call) => call.duplicate);
     };
-    const [atLeastOnce, atMostOnce] = await Promise.all([
-      charged(970_001),
-      charged(970_002, StepSemantics.AtMostOncePerRetry),
-    ]);
+    const [atLeastOnce, atMostOnce] = await Promise.all([charged(970_001), charged(970_002, StepSemantics.AtMostOncePerRetry)]);
 
     expect(
       atLeastOnce,
@@ -370,10 +357,8 @@ describe("SDK claims with time skipped", () => {
       expect(resultOf(execution, "both steps should succeed on their second attempt"), "both retries ran").toEqual(["ok", "ok"]);
       expect(random, "one draw per retry decision").toHaveBeenCalledTimes(2);
       const delayOf = (name: string) =>
-        execution
-          .getHistoryEvents()
-          .find((event: Event) => event.EventType === "StepFailed" && event.Name === name)
-          ?.StepFailedDetails?.RetryDetails?.NextAttemptDelaySeconds;
+        execution.getHistoryEvents().find((event: Event) => event.EventType === "StepFailed" && event.Name === name)?.StepFailedDetails
+          ?.RetryDetails?.NextAttemptDelaySeconds;
       expect(delayOf("draws-0.25"), "full jitter: 0.25 × 8 s = 2 s, not the 8 s configured").toBe(2);
       expect(delayOf("draws-0"), "a jittered delay of 0 s is raised to the 1 s minimum").toBe(1);
     } finally {

@@ -18,7 +18,18 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { planCdkRun } from "../infra/cdk-command.ts";
 import { callbackMain } from "../operate/callback.ts";
 import { invokeMain } from "../operate/invoke.ts";
-import { findAwsCli, makeCliHome, openAwsCli, run, shellCommandsIn, TEST_REGION, type AwsCliRunner, type CliHome, type RunResult, type ShellCommand } from "../operate/testing/aws-cli.ts";
+import {
+  findAwsCli,
+  makeCliHome,
+  openAwsCli,
+  run,
+  shellCommandsIn,
+  TEST_REGION,
+  type AwsCliRunner,
+  type CliHome,
+  type RunResult,
+  type ShellCommand,
+} from "../operate/testing/aws-cli.ts";
 import { cliOutput, comparable, hasBlobPayload, loadModel, parseCliCall, sdkOutput, sendWithSdk } from "../operate/testing/cli-to-sdk.ts";
 import { sample } from "../operate/testing/fixtures.ts";
 import { startRecorder, type RecordedRequest } from "../operate/testing/loopback.ts";
@@ -71,7 +82,10 @@ describe("module 10 guide: the commands as written", () => {
 
   it.each(commands.map((c) => [title(c), c] as const))("%s is copy-paste safe in bash and zsh", (_, command) => {
     const allowed = kindOf(command) === "remove-model" ? ["~"] : [];
-    expect(command.expansions.filter((found) => !allowed.includes(found)), command.text).toEqual([]);
+    expect(
+      command.expansions.filter((found) => !allowed.includes(found)),
+      command.text,
+    ).toEqual([]);
     for (const word of command.words.filter((w) => /arn:aws:|\$LATEST|=$/.test(w))) {
       expect(command.text, `${word} is single-quoted`).toContain(`'${word}'`);
     }
@@ -194,7 +208,10 @@ describe("module 10 guide: the AWS CLI commands, against @aws-sdk/client-lambda"
     for (const command of commands) {
       const kind = kindOf(command);
       if (kind === "aws-help") {
-        outcomes.set(command, cli.run(command.words.slice(1)).then((r) => ({ cli: r, cliRequests: [] })));
+        outcomes.set(
+          command,
+          cli.run(command.words.slice(1)).then((r) => ({ cli: r, cliRequests: [] })),
+        );
       }
       if (kind === "aws-operation") {
         outcomes.set(
@@ -216,7 +233,9 @@ describe("module 10 guide: the AWS CLI commands, against @aws-sdk/client-lambda"
       try {
         const wrong = addModelCommand.words.slice(1).filter((w, i, all) => w !== "--service-name" && all[i - 1] !== "--service-name");
         await mistakeCli.run(wrong);
-        const wrongCopy = existsSync(join(mistakeHome.home, ".aws", "models", "lambda", String(model.metadata.apiVersion), "service-2.json"));
+        const wrongCopy = existsSync(
+          join(mistakeHome.home, ".aws", "models", "lambda", String(model.metadata.apiVersion), "service-2.json"),
+        );
         const listFunctions = ["lambda", "list-functions", ...cliFlags(recorder.url)];
         const broken = await mistakeCli.run(listFunctions);
         if (!removeLambda) throw new Error(`${guidePath} shows no command that removes ~/.aws/models/lambda`);
@@ -250,14 +269,23 @@ describe("module 10 guide: the AWS CLI commands, against @aws-sdk/client-lambda"
   });
 
   const helpCommands = commands.filter((c) => kindOf(c) === "aws-help");
-  it.each(helpCommands.map((c) => [title(c), c] as const))("%s lists the durable commands", async (_, command) => {
-    const { cli: result } = await outcomes.get(command)!;
-    expect(result.code, result.stderr).toBe(0);
-    const text = result.stdout.replace(/.\x08/g, "");
-    for (const name of ["invoke", "list-durable-executions-by-function", "send-durable-execution-callback-success", "stop-durable-execution"]) {
-      expect(text).toContain(name);
-    }
-  }, 60_000);
+  it.each(helpCommands.map((c) => [title(c), c] as const))(
+    "%s lists the durable commands",
+    async (_, command) => {
+      const { cli: result } = await outcomes.get(command)!;
+      expect(result.code, result.stderr).toBe(0);
+      const text = result.stdout.replace(/.\x08/g, "");
+      for (const name of [
+        "invoke",
+        "list-durable-executions-by-function",
+        "send-durable-execution-callback-success",
+        "stop-durable-execution",
+      ]) {
+        expect(text).toContain(name);
+      }
+    },
+    60_000,
+  );
 
   const operationCommands = commands.filter((c) => kindOf(c) === "aws-operation");
   it.each(operationCommands.map((c) => [title(c), c] as const))(

@@ -9,7 +9,15 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../workshop/manifest.ts";
-import { findAwsCli, makeCliHome, openAwsCli, TEST_REGION, type AwsCliRunner, type CliHome, type RunResult } from "../operate/testing/aws-cli.ts";
+import {
+  findAwsCli,
+  makeCliHome,
+  openAwsCli,
+  TEST_REGION,
+  type AwsCliRunner,
+  type CliHome,
+  type RunResult,
+} from "../operate/testing/aws-cli.ts";
 import { cliName, loadModel } from "../operate/testing/cli-to-sdk.ts";
 import { startRecorder, type Recorder } from "../operate/testing/loopback.ts";
 import { modelOperation, sdkOperation } from "../operate/testing/model-shapes.ts";
@@ -85,8 +93,14 @@ describe("service.json as a model", () => {
       if (shape.member) used.add(shape.member.shape);
     }
     expect(undocumented, "members without help text").toEqual([]);
-    expect([...used].filter((shape) => !model.shapes[shape]), "shapes referred to but missing").toEqual([]);
-    expect(Object.keys(model.shapes).filter((shape) => !used.has(shape)), "shapes nothing refers to").toEqual([]);
+    expect(
+      [...used].filter((shape) => !model.shapes[shape]),
+      "shapes referred to but missing",
+    ).toEqual([]);
+    expect(
+      Object.keys(model.shapes).filter((shape) => !used.has(shape)),
+      "shapes nothing refers to",
+    ).toEqual([]);
   });
 });
 
@@ -119,7 +133,14 @@ describe("service.json in the AWS CLI", () => {
     // No --endpoint-url: the CLI picks the real endpoint, and reaches it through the
     // recorder acting as an HTTPS proxy, which refuses the tunnel. Nothing leaves the machine.
     proxied = cli.run(
-      ["durable-lambda", "get-durable-execution", "--durable-execution-arn", "arn:aws:lambda:eu-west-1:111122223333:function:f:1/durable-execution/x/y", "--cli-connect-timeout", "5"],
+      [
+        "durable-lambda",
+        "get-durable-execution",
+        "--durable-execution-arn",
+        "arn:aws:lambda:eu-west-1:111122223333:function:f:1/durable-execution/x/y",
+        "--cli-connect-timeout",
+        "5",
+      ],
       { env: { HTTPS_PROXY: recorder.url, https_proxy: recorder.url, NO_PROXY: "", no_proxy: "" } },
     );
   }, 60_000);
@@ -138,25 +159,29 @@ describe("service.json in the AWS CLI", () => {
     expect(JSON.parse(readFileSync(copy, "utf8"))).toEqual(model);
   });
 
-  it.each(durableOperations)("aws durable-lambda <%s> help shows the help text and every option", async (name) => {
-    const help = await helps.get(name)!;
-    expect(help.code, help.stderr).toBe(0);
-    const operation = model.operations[name]!;
-    const input = model.shapes[operation.input.shape]!;
-    // The renderer bolds with backspaces; take them out before reading.
-    const text = help.stdout.replace(/.\x08/g, "");
-    expect(text).toContain(cliName(name));
-    for (const member of Object.keys(input.members ?? {})) {
-      expect(text, `--${cliName(member)} in the help of ${cliName(name)}`).toContain(`--${cliName(member)}`);
-    }
-    const firstSentence = String((operation as { documentation?: string }).documentation)
-      .replace(/<[^>]+>/g, "")
-      .split(/[.:]/)[0]!
-      .split(/\s+/)
-      .slice(0, 3)
-      .join(" ");
-    expect(text.replace(/\s+/g, " ")).toContain(firstSentence);
-  }, 60_000);
+  it.each(durableOperations)(
+    "aws durable-lambda <%s> help shows the help text and every option",
+    async (name) => {
+      const help = await helps.get(name)!;
+      expect(help.code, help.stderr).toBe(0);
+      const operation = model.operations[name]!;
+      const input = model.shapes[operation.input.shape]!;
+      // The renderer bolds with backspaces; take them out before reading.
+      const text = help.stdout.replace(/.\x08/g, "");
+      expect(text).toContain(cliName(name));
+      for (const member of Object.keys(input.members ?? {})) {
+        expect(text, `--${cliName(member)} in the help of ${cliName(name)}`).toContain(`--${cliName(member)}`);
+      }
+      const firstSentence = String((operation as { documentation?: string }).documentation)
+        .replace(/<[^>]+>/g, "")
+        .split(/[.:]/)[0]!
+        .split(/\s+/)
+        .slice(0, 3)
+        .join(" ");
+      expect(text.replace(/\s+/g, " ")).toContain(firstSentence);
+    },
+    60_000,
+  );
 
   it("by default sends to https://lambda.<region>.amazonaws.com", async () => {
     const result = await proxied;

@@ -46,7 +46,7 @@ describe("the transaction validator, on any input", () => {
   it("accepts a transaction whose every field keeps its promise, or refuses it naming one field briefly", () => {
     fc.assert(
       fc.property(fc.oneof(events, anyValue), (event) => {
-        let transaction;
+        let transaction: ReturnType<typeof validateTransaction>;
         try {
           transaction = validateTransaction(event);
         } catch (error) {
@@ -67,6 +67,7 @@ describe("the transaction validator, on any input", () => {
   });
 
   it.each([
+    // biome-ignore lint/correctness/noPrecisionLoss: the precision lost is what this case is about.
     ["9007199254740993, which JSON turns into 9007199254740992", 9007199254740993],
     ["0", 0],
     ["-7", -7],
@@ -100,12 +101,10 @@ describe("the finished workflow, on any event", () => {
     vi.unstubAllEnvs();
   });
 
-  const answers = fc.constantFrom(
-    { approved: true },
-    { approved: false },
-    "not json",
-    { ErrorType: "DeliveryFailed", ErrorMessage: "the channel is down" },
-  );
+  const answers = fc.constantFrom({ approved: true }, { approved: false }, "not json", {
+    ErrorType: "DeliveryFailed",
+    ErrorMessage: "the channel is down",
+  });
 
   it("fails naming a field with no side effect, or ends with exactly one decision", async () => {
     let next = 50_000;
@@ -113,7 +112,8 @@ describe("the finished workflow, on any event", () => {
       fc.asyncProperty(events, answers, fc.constantFrom("SendVerificationEmail", "SendVerificationSMS"), async (event, answer, channel) => {
         // Each run gets an id of its own when its id is valid, so the fakes' records stay apart.
         const valid = typeof event.id === "number" && Number.isSafeInteger(event.id) && event.id >= 1;
-        const id = valid ? (next += 1) : event.id;
+        if (valid) next += 1;
+        const id = valid ? next : event.id;
         const run = startFraudCheck(handler, { ...event, id });
         const asked = await callbackReady(run, channel, "").catch(() => undefined);
         if (asked && typeof answer === "object" && "ErrorType" in answer) await asked.sendCallbackFailure(answer);
@@ -123,14 +123,26 @@ describe("the finished workflow, on any event", () => {
         if (execution.getStatus() === "FAILED") {
           const { errorType, errorMessage } = execution.getError();
           expect(errorType, `only bad input may fail an execution: ${errorMessage}`).toBe("InvalidTransactionError");
-          expect(payments.calls.filter((call) => call.transactionId === id), "no payment call for bad input").toEqual([]);
-          expect(riskScorer.calls.filter((call) => call.transactionId === id), "no scoring for bad input").toEqual([]);
-          expect(notifications.sent.filter((message) => message.transactionId === id), "no message for bad input").toEqual([]);
+          expect(
+            payments.calls.filter((call) => call.transactionId === id),
+            "no payment call for bad input",
+          ).toEqual([]);
+          expect(
+            riskScorer.calls.filter((call) => call.transactionId === id),
+            "no scoring for bad input",
+          ).toEqual([]);
+          expect(
+            notifications.sent.filter((message) => message.transactionId === id),
+            "no message for bad input",
+          ).toEqual([]);
           return;
         }
         expect(execution.getStatus(), "a valid event always ends").toBe("SUCCEEDED");
         expect(payments.decisionsFor(id as number), "exactly one authorize-or-escalate call").toHaveLength(1);
-        expect(payments.calls.filter((call) => call.transactionId === id && call.duplicate), "no repeated call").toEqual([]);
+        expect(
+          payments.calls.filter((call) => call.transactionId === id && call.duplicate),
+          "no repeated call",
+        ).toEqual([]);
       }),
       { numRuns: 15 },
     );

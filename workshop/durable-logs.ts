@@ -41,5 +41,7 @@ export function captureDurableLogs(onLine: (line: DurableLogLine) => void, { pas
       stream.write = original;
     };
   });
-  return () => restores.forEach((restore) => restore());
+  return () => {
+    for (const restore of restores) restore();
+  };
 }

@@ -67,11 +67,7 @@ async function firstVerification(
   return Promise.race([...submitted, finished.then(() => undefined)]);
 }
 
-export async function runLocally(
-  handler: DurableLambdaHandler,
-  payload: unknown,
-  answerer: Answerer,
-): Promise<ExecutionReport> {
+export async function runLocally(handler: DurableLambdaHandler, payload: unknown, answerer: Answerer): Promise<ExecutionReport> {
   const started = realNow();
   const runner = new LocalDurableTestRunner<FraudCheckResult>({ handlerFunction: handler });
   const finished = runner.run({ payload });

@@ -28,8 +28,7 @@ export const starterDir = (module: WorkshopModule): string => join(repoRoot, "mo
 export const solutionDir = (module: WorkshopModule): string => join(repoRoot, "solutions", folderName(module));
 
 /** The committed starter of a module, kept so `reset` and the checks can compare against it. */
-export const pristineStarterRef = (module: WorkshopModule, file: string): string =>
-  `HEAD:modules/${folderName(module)}/${file}`;
+export const pristineStarterRef = (module: WorkshopModule, file: string): string => `HEAD:modules/${folderName(module)}/${file}`;
 
 /** Thrown for a module argument that names no module; the message lists the valid ones. */
 export class UnknownModuleError extends Error {
@@ -44,9 +43,7 @@ export function findModule(given: string): WorkshopModule {
   const wanted = given.trim().toLowerCase();
   const found = modules.find(
     (module) =>
-      module.slug === wanted ||
-      folderName(module) === wanted ||
-      (/^\d+$/.test(wanted) && Number(wanted) === Number(module.number)),
+      module.slug === wanted || folderName(module) === wanted || (/^\d+$/.test(wanted) && Number(wanted) === Number(module.number)),
   );
   if (!found) throw new UnknownModuleError(given);
   return found;

@@ -96,7 +96,9 @@ export default class TodoOrderReporter implements Reporter {
   }
 
   private path(moduleId: string): string {
-    return relative(this.vitest?.config.root ?? process.cwd(), moduleId).split("\\").join("/");
+    return relative(this.vitest?.config.root ?? process.cwd(), moduleId)
+      .split("\\")
+      .join("/");
   }
 
   private add(test: string, file: string, errors: ReadonlyArray<SerializedError>): void {

@@ -42,10 +42,7 @@ describe.concurrent("01 · your first durable step", () => {
   });
 
   it("returns the authorized result with the score", async () => {
-    const result = resultOf(
-      await runFraudCheck(handler, { ...coffee, id: 103 }),
-      todo(1, "expected the execution to succeed"),
-    );
+    const result = resultOf(await runFraudCheck(handler, { ...coffee, id: 103 }), todo(1, "expected the execution to succeed"));
 
     expect(result, todo(1, "expected the authorized result with the score from the fraudCheck step")).toEqual({
       statusCode: 200,
@@ -55,13 +52,13 @@ describe.concurrent("01 · your first durable step", () => {
   });
 
   it("uses the score carried by the event instead of asking the scorer", async () => {
-    const result = resultOf(
-      await runFraudCheck(handler, { ...coffee, id: 104, score: 4 }),
-      todo(1, "expected the execution to succeed"),
-    );
+    const result = resultOf(await runFraudCheck(handler, { ...coffee, id: 104, score: 4 }), todo(1, "expected the execution to succeed"));
 
     expect(result.body.fraud_score, todo(1, "expected the score of 4 carried by the event, returned by fraudCheck")).toBe(4);
-    expect(payments.calls.filter((call) => call.transactionId === 104), todo(2, "expected no authorization for a score of 4")).toEqual([]);
+    expect(
+      payments.calls.filter((call) => call.transactionId === 104),
+      todo(2, "expected no authorization for a score of 4"),
+    ).toEqual([]);
   });
 
   it("does not report a transaction authorized when the payment system refuses it", async () => {
@@ -77,7 +74,10 @@ describe.concurrent("01 · your first durable step", () => {
 
       expect(
         execution.getStatus(),
-        todo(2, "expected a refused authorization to fail the execution: await the authorize step, so its failure reaches the handler before it returns"),
+        todo(
+          2,
+          "expected a refused authorization to fail the execution: await the authorize step, so its failure reaches the handler before it returns",
+        ),
       ).toBe("FAILED");
     } finally {
       spy.mockRestore();

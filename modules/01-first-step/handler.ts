@@ -4,7 +4,7 @@ import { authorizedResult, sentToFraudDeptResult, type FraudCheckResult } from "
 import { riskScorer } from "../../fraud/risk-scorer.ts";
 import { validateTransaction } from "../../fraud/transaction.ts";
 
-export const handler = withDurableExecution(async (event: unknown, context: DurableContext): Promise<FraudCheckResult> => {
+export const handler = withDurableExecution(async (event: unknown, _context: DurableContext): Promise<FraudCheckResult> => {
   const transaction = validateTransaction(event);
   const { id } = transaction;
 

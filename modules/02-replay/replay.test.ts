@@ -58,9 +58,7 @@ describe.concurrent("02 · checkpoints and replay", () => {
       payments.callsFor("sendToFraudDepartment", 202),
       todo(1, "expected one call to payments.sendToFraudDepartment across both invocations"),
     ).toHaveLength(1);
-    expect(operationNames(execution), todo(1, 'expected a step named "sendToFraudDepartment-202"')).toContain(
-      "sendToFraudDepartment-202",
-    );
+    expect(operationNames(execution), todo(1, 'expected a step named "sendToFraudDepartment-202"')).toContain("sendToFraudDepartment-202");
     expect(resultOf(execution, todo(1, "expected the execution to succeed")).body.result).toBe("SentToFraudDept");
   });
 

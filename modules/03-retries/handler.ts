@@ -1,4 +1,4 @@
-import { createRetryStrategy, withDurableExecution, type DurableContext } from "@aws/durable-execution-sdk-js";
+import { withDurableExecution, type DurableContext } from "@aws/durable-execution-sdk-js";
 import { payments } from "../../fraud/payments.ts";
 import { authorizedResult, sentToFraudDeptResult, type FraudCheckResult } from "../../fraud/results.ts";
 import { riskScorer } from "../../fraud/risk-scorer.ts";
@@ -20,7 +20,7 @@ export const handler = withDurableExecution(async (event: unknown, context: Dura
   // (bad input must still fail), log it at error level with the durable logger, passing the
   // error itself, and carry on as high risk (score 5) so that a human looks at the transaction.
   // See Hints 1-3 in modules/03-retries/README.md.
-  const score = await context.step("fraudCheck", (stepContext) => {
+  const score = await context.step("fraudCheck", (_stepContext) => {
     // TODO 2: log which attempt this is, so the logs show the retries. The function a step runs
     // receives a step context, with its own logger and an attempt counter (1 on the first try);
     // the tests look for a message that ends in "attempt <number>". See Hints 1-3 in the guide.

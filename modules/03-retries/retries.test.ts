@@ -135,9 +135,10 @@ describe("03 · retries and failure", () => {
       fraud_score: 1,
       result: "authorized",
     });
-    expect(payments.decisionsFor(id).map((call) => call.action), todo(1, "expected one authorization")).toEqual([
-      "authorize",
-    ]);
+    expect(
+      payments.decisionsFor(id).map((call) => call.action),
+      todo(1, "expected one authorization"),
+    ).toEqual(["authorize"]);
   });
 
   it("logs every attempt with its number, read from stepContext.attempt, in every execution", async () => {
@@ -210,9 +211,7 @@ describe("03 · retries and failure", () => {
       execution.getStatus(),
       todo(3, "expected bad input to fail the execution: keep validateTransaction(event) out of the try/catch"),
     ).toBe("FAILED");
-    expect(execution.getError().errorMessage, todo(3, 'expected the error to name the field "amount"')).toContain(
-      '"amount"',
-    );
+    expect(execution.getError().errorMessage, todo(3, 'expected the error to name the field "amount"')).toContain('"amount"');
     expect(outcomesFor(id), todo(3, "bad input is not a flaky scorer: expected no attempt at all")).toEqual([]);
     expect(
       payments.calls.filter((call) => call.transactionId === id),
@@ -249,4 +248,3 @@ describe("03 · retries on real time", () => {
     expect(resultOf(execution, todo(1, "expected the execution to succeed")).body.fraud_score, todo(1, "expected the real score")).toBe(1);
   });
 });
-

@@ -33,14 +33,18 @@ async function expectBand(event: { id: number; amount: number; score?: number },
 
   expect(
     payments.callsFor("suspendCard", id),
-    todo(1, band === "medium"
-      ? `expected a score of ${score} to suspend the card once, in a step named suspend-${id}`
-      : `expected a score of ${score} to leave the card alone: only 3 and 4 suspend it`),
+    todo(
+      1,
+      band === "medium"
+        ? `expected a score of ${score} to suspend the card once, in a step named suspend-${id}`
+        : `expected a score of ${score} to leave the card alone: only 3 and 4 suspend it`,
+    ),
   ).toHaveLength(band === "medium" ? 1 : 0);
-  expect(
-    operationNames(execution),
-    todo(pathTodo, `expected a score of ${score} to run these steps, in this order`),
-  ).toEqual(["fraudCheck", ...stepsFor(band, id), "settlement-window"]);
+  expect(operationNames(execution), todo(pathTodo, `expected a score of ${score} to run these steps, in this order`)).toEqual([
+    "fraudCheck",
+    ...stepsFor(band, id),
+    "settlement-window",
+  ]);
   expect(
     payments.decisionsFor(id).map((call) => call.action),
     todo(pathTodo, "expected exactly one authorize-or-escalate call for the transaction"),
@@ -99,6 +103,9 @@ describe.concurrent("04 · branching on risk", () => {
     ).toBe("FAILED");
     expect(execution.getError().errorMessage, todo(1, 'expected the error to name the field "score"')).toContain('"score"');
     expect(operationNames(execution), todo(1, "expected no step at all for bad input")).toEqual([]);
-    expect(payments.calls.filter((call) => call.transactionId === 407), todo(1, "expected no payment call for bad input")).toEqual([]);
+    expect(
+      payments.calls.filter((call) => call.transactionId === 407),
+      todo(1, "expected no payment call for bad input"),
+    ).toEqual([]);
   });
 });

@@ -2,7 +2,6 @@ import { createRetryStrategy, withDurableExecution, type DurableContext } from "
 import { payments } from "../../fraud/payments.ts";
 import { authorizedResult, sentToFraudDeptResult, type FraudCheckResult } from "../../fraud/results.ts";
 import { riskScorer } from "../../fraud/risk-scorer.ts";
-import { reviewHoldSeconds } from "../../fraud/settings.ts";
 import { validateTransaction } from "../../fraud/transaction.ts";
 
 // Three attempts, 1 s then 2 s apart (with jitter): enough for a blip, short enough for a card payment.

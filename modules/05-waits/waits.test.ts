@@ -6,13 +6,7 @@ import { riskScorer } from "../../fraud/risk-scorer.ts";
 import { DEFAULT_REVIEW_HOLD_SECONDS } from "../../fraud/settings.ts";
 import { guideFor } from "../../workshop/testing/guidance.ts";
 import { forgotAwait, leftOpen, realDelay } from "../../workshop/testing/hints.ts";
-import {
-  operationNames,
-  resultOf,
-  runFraudCheck,
-  startFraudCheck,
-  useLocalRuntime,
-} from "../../workshop/testing/local-runtime.ts";
+import { operationNames, resultOf, runFraudCheck, startFraudCheck, useLocalRuntime } from "../../workshop/testing/local-runtime.ts";
 import { handler } from "./handler.ts";
 
 const guide = guideFor(import.meta.url);
@@ -75,9 +69,7 @@ describe.concurrent("05 · durable waits, with waits skipped", () => {
       const waits = daylong.getOperations().filter((operation) => operation.getType() === "WAIT");
       const unnamed = waits.some((wait) => wait.getName()?.startsWith("review-hold") && wait.getName() !== "review-hold-501");
       const named = unnamed ? ": name the hold after its transaction, review-hold-<id>, as suspend-<id> is" : "";
-      expect(names, todo(2, `expected a wait named "review-hold-501" for a medium-risk transaction${named}`)).toContain(
-        "review-hold-501",
-      );
+      expect(names, todo(2, `expected a wait named "review-hold-501" for a medium-risk transaction${named}`)).toContain("review-hold-501");
       expect(
         names.filter((name) => name !== "settlement-window"),
         todo(
@@ -94,9 +86,10 @@ describe.concurrent("05 · durable waits, with waits skipped", () => {
         fraud_score: 3,
         result: "SentToFraudDept",
       });
-      expect(payments.decisionsFor(501).map((call) => call.action), todo(2, "expected one hand-off")).toEqual([
-        "sendToFraudDepartment",
-      ]);
+      expect(
+        payments.decisionsFor(501).map((call) => call.action),
+        todo(2, "expected one hand-off"),
+      ).toEqual(["sendToFraudDepartment"]);
 
       expect(
         holdSeconds(hourlong, 502),
@@ -117,10 +110,7 @@ describe.concurrent("05 · durable waits, with waits skipped", () => {
       runFraudCheck(handler, { ...purchase, id: 505, amount: 40_000 }),
     ]);
 
-    expect(operationNames(low), todo(1, 'expected no "settlement-window" wait after authorizing')).toEqual([
-      "fraudCheck",
-      "authorize-504",
-    ]);
+    expect(operationNames(low), todo(1, 'expected no "settlement-window" wait after authorizing')).toEqual(["fraudCheck", "authorize-504"]);
     expect(operationNames(high), todo(1, 'expected no "settlement-window" wait after the fraud department')).toEqual([
       "fraudCheck",
       "sendToFraudDepartment-505",

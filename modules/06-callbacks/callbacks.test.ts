@@ -3,28 +3,19 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { notifications } from "../../fraud/notifications.ts";
 import { payments } from "../../fraud/payments.ts";
 import type { FraudCheckResult } from "../../fraud/results.ts";
-import {
-  answerCallback,
-  callbackReady,
-  callbackStatus,
-  callbackTimeoutSeconds,
-  failCallback,
-} from "../../workshop/testing/callbacks.ts";
+import { answerCallback, callbackReady, callbackStatus, callbackTimeoutSeconds, failCallback } from "../../workshop/testing/callbacks.ts";
 import { guideFor } from "../../workshop/testing/guidance.ts";
 import { forgotAwait, leftOpen } from "../../workshop/testing/hints.ts";
-import {
-  operationNames,
-  resultOf,
-  startFraudCheck,
-  useLocalRuntime,
-  type FraudRun,
-} from "../../workshop/testing/local-runtime.ts";
+import { operationNames, resultOf, startFraudCheck, useLocalRuntime, type FraudRun } from "../../workshop/testing/local-runtime.ts";
 import { handler } from "./handler.ts";
 
 const guide = guideFor(import.meta.url);
 const { todo } = guide;
 // Every finished execution is replayed from its checkpoints; an outside call it repeats names its TODO.
-const replayCheck = { guide, todos: { "notifications.sendVerification (email)": 1, "payments.authorize": 4, "payments.sendToFraudDepartment": 4 } };
+const replayCheck = {
+  guide,
+  todos: { "notifications.sendVerification (email)": 1, "payments.authorize": 4, "payments.sendToFraudDepartment": 4 },
+};
 // Each test uses its own transaction id, so they can run at the same time.
 useLocalRuntime({ concurrent: true, replayCheck });
 
@@ -155,9 +146,7 @@ describe.concurrent("06 · asking the card holder", () => {
     await answerCallback(run, EMAIL, "yes please", askGuide);
 
     const result = decided(await ended(run), 609);
-    expect(result.body.customerVerificationResult, todo(3, 'expected "yes please" (not JSON) to decline')).toBe(
-      "TransactionDeclined",
-    );
+    expect(result.body.customerVerificationResult, todo(3, 'expected "yes please" (not JSON) to decline')).toBe("TransactionDeclined");
     expect(payments.callsFor("authorize", 609), todo(3, "an unreadable answer must never authorize")).toHaveLength(0);
   });
 

@@ -1,10 +1,9 @@
 import { createRetryStrategy, withDurableExecution, type DurableContext } from "@aws/durable-execution-sdk-js";
-import { parseCustomerAnswer, type CustomerAnswer } from "../../fraud/customer-answer.ts";
-import { notifications } from "../../fraud/notifications.ts";
+import { type CustomerAnswer } from "../../fraud/customer-answer.ts";
 import { payments } from "../../fraud/payments.ts";
 import { authorizedResult, sentToFraudDeptResult, type FraudCheckResult } from "../../fraud/results.ts";
 import { riskScorer } from "../../fraud/risk-scorer.ts";
-import { reviewHoldSeconds, verificationTimeoutSeconds } from "../../fraud/settings.ts";
+import { reviewHoldSeconds } from "../../fraud/settings.ts";
 import { validateTransaction } from "../../fraud/transaction.ts";
 
 // Three attempts, 1 s then 2 s apart (with jitter): enough for a blip, short enough for a card payment.

@@ -42,8 +42,7 @@ afterAll(() => {
 });
 
 /** The messages sent to the card holder about transaction `id` on `channel`. */
-const sentFor = (id: number, channel: "email" | "sms") =>
-  notifications.sentOn(channel).filter((message) => message.transactionId === id);
+const sentFor = (id: number, channel: "email" | "sms") => notifications.sentOn(channel).filter((message) => message.transactionId === id);
 
 /** True when `operation` runs inside the parallel named human-verification. */
 function insideParallel(run: FraudRun, operation: DurableOperation): boolean {
@@ -104,10 +103,7 @@ function completionReason(run: FraudRun): string | undefined {
 async function failureSeen(run: FraudRun, channel: DurableOperation): Promise<void> {
   const seen = () => channel.getStatus() === "FAILED";
   if (seen()) return;
-  await Promise.race([
-    channel.waitForData(WaitingOperationStatus.COMPLETED).catch(() => undefined),
-    run.finished.catch(() => undefined),
-  ]);
+  await Promise.race([channel.waitForData(WaitingOperationStatus.COMPLETED).catch(() => undefined), run.finished.catch(() => undefined)]);
 }
 
 /** The result of an execution that went through finalize-<id>, read from the first answer (TODO 3). */
@@ -123,12 +119,14 @@ describe.concurrent("07 · parallel verification", () => {
     const run = startFraudCheck(handler, concert(707));
     const { email, sms } = await bothChannels(run);
 
-    expect(sentFor(707, "email").map((message) => message.callbackId), todo(1, "expected one email")).toEqual([
-      email.getCallbackDetails()?.callbackId,
-    ]);
-    expect(sentFor(707, "sms").map((message) => message.callbackId), todo(1, "expected one SMS")).toEqual([
-      sms.getCallbackDetails()?.callbackId,
-    ]);
+    expect(
+      sentFor(707, "email").map((message) => message.callbackId),
+      todo(1, "expected one email"),
+    ).toEqual([email.getCallbackDetails()?.callbackId]);
+    expect(
+      sentFor(707, "sms").map((message) => message.callbackId),
+      todo(1, "expected one SMS"),
+    ).toEqual([sms.getCallbackDetails()?.callbackId]);
     expect(email.getCallbackDetails()?.callbackId, todo(1, "expected each channel to have a callback of its own")).not.toBe(
       sms.getCallbackDetails()?.callbackId,
     );
@@ -155,7 +153,10 @@ describe.concurrent("07 · parallel verification", () => {
       customerVerificationResult: "TransactionApproved",
     });
     const once = todo(3, "expected exactly one authorize-or-escalate call, made by finalize-708");
-    expect(payments.decisionsFor(708).map((call) => call.action), once).toEqual(["authorize"]);
+    expect(
+      payments.decisionsFor(708).map((call) => call.action),
+      once,
+    ).toEqual(["authorize"]);
   });
 
   it("declines when the email says no, with no SMS answer", async () => {
@@ -169,7 +170,10 @@ describe.concurrent("07 · parallel verification", () => {
       customerVerificationResult: "TransactionDeclined",
     });
     const once = todo(3, "expected exactly one authorize-or-escalate call, made by finalize-709");
-    expect(payments.decisionsFor(709).map((call) => call.action), once).toEqual(["sendToFraudDepartment"]);
+    expect(
+      payments.decisionsFor(709).map((call) => call.action),
+      once,
+    ).toEqual(["sendToFraudDepartment"]);
   });
 
   it("completes on the first answer, without waiting for the other channel", async () => {
@@ -198,7 +202,10 @@ describe.concurrent("07 · parallel verification", () => {
     const result = decided(await ended(run), 711);
     const declined = todo(3, 'expected "no succeeded branch" to decline: answers.succeeded()[0]?.result ?? "declined"');
     expect(result.body.customerVerificationResult, declined).toBe("TransactionDeclined");
-    expect(payments.decisionsFor(711).map((call) => call.action), declined).toEqual(["sendToFraudDepartment"]);
+    expect(
+      payments.decisionsFor(711).map((call) => call.action),
+      declined,
+    ).toEqual(["sendToFraudDepartment"]);
   });
 
   it("keeps listening after one channel sends a failure: the other can still answer and win", async () => {
@@ -212,7 +219,7 @@ describe.concurrent("07 · parallel verification", () => {
 
     const stillListening = todo(
       2,
-      'expected the parallel to wait for the SMS after the email failed: a failed channel is not an answer and must not ' +
+      "expected the parallel to wait for the SMS after the email failed: a failed channel is not an answer and must not " +
         "end the verification. With no completion config, or with toleratedFailureCount: 0, the first failed branch " +
         "ends the parallel at once (completionReason FAILURE_TOLERANCE_EXCEEDED); completionConfig { minSuccessful: 1 } " +
         "alone waits for a success, or for every branch to end",
@@ -226,6 +233,9 @@ describe.concurrent("07 · parallel verification", () => {
     );
     expect(result.body.customerVerificationResult, smsWins).toBe("TransactionApproved");
     const once = todo(3, "expected exactly one authorize-or-escalate call, made by finalize-712");
-    expect(payments.decisionsFor(712).map((call) => call.action), once).toEqual(["authorize"]);
+    expect(
+      payments.decisionsFor(712).map((call) => call.action),
+      once,
+    ).toEqual(["authorize"]);
   });
 });

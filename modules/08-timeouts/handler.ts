@@ -61,11 +61,9 @@ export const handler = withDurableExecution(async (event: unknown, context: Dura
   const timeout = { seconds: verificationTimeoutSeconds() };
   const ask = (name: string, channel: Channel) =>
     askOneChannel(name, (callbackId) => notifications.sendVerification(channel, transaction, callbackId), timeout);
-  const answers = await context.parallel(
-    "human-verification",
-    [ask("SendVerificationEmail", "email"), ask("SendVerificationSMS", "sms")],
-    { completionConfig: { minSuccessful: 1 } },
-  );
+  const answers = await context.parallel("human-verification", [ask("SendVerificationEmail", "email"), ask("SendVerificationSMS", "sms")], {
+    completionConfig: { minSuccessful: 1 },
+  });
   const answer = firstAnswer(answers);
 
   // TODO 1: silence must not reach finalize. When `answer` is undefined (no channel answered in

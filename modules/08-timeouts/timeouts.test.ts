@@ -103,17 +103,13 @@ interface Batch {
 const batchOf = (run: FraudRun): Batch => (run.runner.getOperation(PARALLEL).getContextDetails()?.result ?? {}) as Batch;
 
 /** The status of one channel's branch in the parallel's batch (undefined: not in the batch). */
-const branchStatus = (run: FraudRun, channel: Channel) =>
-  batchOf(run).all?.find((item) => item.index === branchIndex[channel])?.status;
+const branchStatus = (run: FraudRun, channel: Channel) => batchOf(run).all?.find((item) => item.index === branchIndex[channel])?.status;
 
 /** Waits until the workflow has taken in the answer of `operation` (or the execution ended). */
 async function takenIn(run: FraudRun, operation: DurableOperation): Promise<void> {
   const done = () => operation.getStatus() === "SUCCEEDED" || operation.getStatus() === "FAILED";
   if (done()) return;
-  await Promise.race([
-    operation.waitForData(WaitingOperationStatus.COMPLETED).catch(() => undefined),
-    run.finished.catch(() => undefined),
-  ]);
+  await Promise.race([operation.waitForData(WaitingOperationStatus.COMPLETED).catch(() => undefined), run.finished.catch(() => undefined)]);
 }
 
 const firstAnswerWins = concept(
@@ -252,7 +248,10 @@ describe.concurrent("08 · timeouts and escalation: the finished workflow", () =
         "checkpointed, so the channel (askOneChannel) keeps only the start of its message; a plain " +
         "waitForCallback would fail the whole execution and leave the card suspended",
     );
-    expect(resultOf(execution, decided).body, decided).toMatchObject({ result: "authorized", customerVerificationResult: "TransactionApproved" });
+    expect(resultOf(execution, decided).body, decided).toMatchObject({
+      result: "authorized",
+      customerVerificationResult: "TransactionApproved",
+    });
     expect(decisions(828), decided).toEqual(["authorize"]);
   });
 
@@ -332,9 +331,7 @@ describe.concurrent("08 · timeouts and escalation: the finished workflow", () =
     const run = startFraudCheck(handler, { id: 802, amount: 25_000, ...shop });
     const execution = await finish(run, replaysIn("sendToFraudDepartment-802"));
 
-    const high = concept(
-      'expected a high-risk transaction (score 5) to be "SentToFraudDept" in the step sendToFraudDepartment-802 alone',
-    );
+    const high = concept('expected a high-risk transaction (score 5) to be "SentToFraudDept" in the step sendToFraudDepartment-802 alone');
     expect(resultOf(execution, high).body, high).toEqual({
       transaction_id: 802,
       amount: 25_000,

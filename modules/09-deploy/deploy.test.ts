@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { App, Duration } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { chooseWorkflow } from "../../infra/workflow-entry.ts";
+import { FUNCTION_NAME, chooseWorkflow } from "../../infra/workflow-entry.ts";
+import { repoRoot } from "../../workshop/manifest.ts";
 import { guideFor } from "../../workshop/testing/guidance.ts";
 import { EXECUTION_MARGIN, FraudCheckStack, executionTimeoutFor, type FraudCheckStackProps } from "./stack.ts";
 
@@ -21,7 +22,11 @@ function whyNotSynthesized(message: string, props: Partial<FraudCheckStackProps>
   if (/must be longer than/.test(message)) {
     const execution = props.executionTimeout?.toHumanString() ?? "(derived)";
     const verification = props.verificationTimeout?.toHumanString() ?? "(default)";
-    return todo(2, `expected the guard to accept executionTimeout ${execution} with verificationTimeout ${verification}; it threw: ${message}`, file);
+    return todo(
+      2,
+      `expected the guard to accept executionTimeout ${execution} with verificationTimeout ${verification}; it threw: ${message}`,
+      file,
+    );
   }
   if (/executionTimeout|retentionPeriod|whole number of days/.test(message)) {
     return todo(
@@ -41,7 +46,7 @@ function synth(props: Partial<FraudCheckStackProps> = {}): Template {
   const app = new App({ outdir: mkdtempSync(join(assemblies, "cdk.out-")), context: { "aws:cdk:bundling-stacks": [] } });
   let stack: FraudCheckStack;
   try {
-    stack = new FraudCheckStack(app, "FraudCheck", { entry, ...props });
+    stack = new FraudCheckStack(app, "FraudCheck", { entry, functionName: FUNCTION_NAME, projectRoot: repoRoot, ...props });
   } catch (error) {
     throw new Error(whyNotSynthesized(error instanceof Error ? error.message : String(error), props), { cause: error });
   }
@@ -117,7 +122,11 @@ describe("09 · deploy with the CDK", () => {
   it("runs on Node.js 24", () => {
     expect(
       theFunction(synth()).Runtime,
-      todo(3, 'expected runtime "nodejs24.x" (Runtime.NODEJS_24_X). Durable functions need Node.js 22 or later, and the CDK does not check', file),
+      todo(
+        3,
+        'expected runtime "nodejs24.x" (Runtime.NODEJS_24_X). Durable functions need Node.js 22 or later, and the CDK does not check',
+        file,
+      ),
     ).toBe("nodejs24.x");
   });
 
@@ -125,7 +134,9 @@ describe("09 · deploy with the CDK", () => {
     const template = synth();
     const { DurableConfig } = theFunction(template);
     expect(DurableConfig, todo(4, "expected the function to have durableConfig", file)).toBeDefined();
-    expect(DurableConfig?.RetentionPeriodInDays, todo(4, "expected durableConfig.retentionPeriod: RETENTION_PERIOD (14 days)", file)).toBe(14);
+    expect(DurableConfig?.RetentionPeriodInDays, todo(4, "expected durableConfig.retentionPeriod: RETENTION_PERIOD (14 days)", file)).toBe(
+      14,
+    );
     const durableRoles = template.findResources("AWS::IAM::Role", {
       Properties: { ManagedPolicyArns: Match.arrayWith([Match.objectLike({ "Fn::Join": Match.anyValue() })]) },
     });
@@ -193,7 +204,7 @@ describe("09 · deploy with the CDK", () => {
       ),
     ).toContainEqual(alias.version);
     const outputs = template.findOutputs("AliasArn");
-    expect(outputs["AliasArn"]?.Value, todo(5, "expected the AliasArn output to print the alias ARN (this.live = the alias)", file)).toEqual({
+    expect(outputs.AliasArn?.Value, todo(5, "expected the AliasArn output to print the alias ARN (this.live = the alias)", file)).toEqual({
       Ref: alias.id,
     });
   });

@@ -1,13 +1,11 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from "aws-cdk-lib";
 import { ManagedPolicy, PolicyStatement } from "aws-cdk-lib/aws-iam";
-import { Alias, Architecture, Runtime, type CfnFunction, type IFunction } from "aws-cdk-lib/aws-lambda";
+import { Architecture, Runtime, type CfnFunction, type IFunction } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import { join } from "node:path";
 import { DEFAULT_VERIFICATION_TIMEOUT_SECONDS } from "../../fraud/settings.ts";
-import { FUNCTION_NAME } from "../../infra/workflow-entry.ts";
-import { repoRoot } from "../../workshop/manifest.ts";
 
 /** Time the workflow needs besides waiting for the card holder: scoring with retries, the steps, replays. */
 export const EXECUTION_MARGIN = Duration.hours(1);
@@ -25,6 +23,10 @@ export function executionTimeoutFor(verificationTimeout: Duration): Duration {
 export interface FraudCheckStackProps extends StackProps {
   /** The workflow's `handler.ts`: esbuild bundles it with everything it imports. */
   entry: string;
+  /** The function's name, which the workshop's commands look it up by. */
+  functionName: string;
+  /** The folder that holds package-lock.json: esbuild bundles from there. */
+  projectRoot: string;
   /** What is deployed, in words, for the function's description. */
   workflowLabel?: string;
   /** How long the card holder has to answer on each channel. @default one day */
@@ -54,7 +56,7 @@ export class FraudCheckStack extends Stack {
     });
 
     this.fn = new NodejsFunction(this, "FraudCheck", {
-      functionName: FUNCTION_NAME,
+      functionName: props.functionName,
       description: `Durable fraud check: ${props.workflowLabel ?? "the finished workflow"}`.slice(0, 256),
       entry: props.entry,
       handler: "handler",
@@ -74,8 +76,8 @@ export class FraudCheckStack extends Stack {
       // The CDK then gives the role AWS's managed policy for checkpoints (AWSLambdaBasicDurableExecutionRolePolicy).
 
       // Bundle from the repository root (where package-lock.json is), whatever the working directory.
-      projectRoot: repoRoot,
-      depsLockFilePath: join(repoRoot, "package-lock.json"),
+      projectRoot: props.projectRoot,
+      depsLockFilePath: join(props.projectRoot, "package-lock.json"),
       bundling: {
         // Ship the durable SDK and the Lambda client it needs, rather than the runtime's copies.
         bundleAwsSDK: true,

@@ -8,9 +8,9 @@
  * sends the same requests.
  */
 import {
-  SendDurableExecutionCallbackFailureCommand,
+  type SendDurableExecutionCallbackFailureCommand,
   SendDurableExecutionCallbackHeartbeatCommand,
-  SendDurableExecutionCallbackSuccessCommand,
+  type SendDurableExecutionCallbackSuccessCommand,
   type Event,
 } from "@aws-sdk/client-lambda";
 
@@ -26,7 +26,11 @@ export type AnswerCommand =
 export const FAILURE_TYPE = "VerificationFailed";
 
 /** The request that carries `decision` to the callback `callbackId`. */
-export function answerCommand(callbackId: string, decision: Decision, message = "The card holder could not be reached on this channel."): AnswerCommand {
+export function answerCommand(
+  callbackId: string,
+  _decision: Decision,
+  _message = "The card holder could not be reached on this channel.",
+): AnswerCommand {
   // TODO 1: for "approve", answer this callback with a success (look up the input of
   // SendDurableExecutionCallbackSuccessCommand) whose result the workflow reads as a yes: the JSON
   // text of an object whose `approved` is true. The result travels as bytes, not as a string,
@@ -50,7 +54,7 @@ export interface WaitingCallback {
 }
 
 /** The callbacks of an execution still waiting for an answer, read from its history. */
-export function waitingCallbacks(events: readonly Event[]): WaitingCallback[] {
+export function waitingCallbacks(_events: readonly Event[]): WaitingCallback[] {
   // TODO 3: find the callbacks an operator can still answer. Every `CallbackStarted` event starts
   // one, and carries the id to answer with in its details. Another event with the same `Id` that
   // ends a callback (it succeeded, failed or timed out) means it no longer waits. The channel is

@@ -90,7 +90,9 @@ function expectCallbackPath(request: RecordedRequest, id: string, verb: string, 
       file,
     ),
   ).toBe(id);
-  expect(request.path, todo(number, `expected POST ${callbacks}/<callback id>/${verb}`, file)).toBe(`${callbacks}/${encodeURIComponent(id)}/${verb}`);
+  expect(request.path, todo(number, `expected POST ${callbacks}/<callback id>/${verb}`, file)).toBe(
+    `${callbacks}/${encodeURIComponent(id)}/${verb}`,
+  );
 }
 
 /** The history of tx-1001 while both channels wait, read through the SDK as a program would. */
@@ -101,7 +103,11 @@ async function history(): Promise<Event[]> {
 
 describe("10 · operate: answering the card holder", () => {
   it('approve sends a success whose result is {"approved":true}', async () => {
-    const guidance = todo(1, 'expected answerCommand(id, "approve") to send SendDurableExecutionCallbackSuccess with {"approved":true}', file);
+    const guidance = todo(
+      1,
+      'expected answerCommand(id, "approve") to send SendDurableExecutionCallbackSuccess with {"approved":true}',
+      file,
+    );
     const request = await send(answerCommand(callbackId, "approve"), guidance);
 
     expect(action(request), guidance).toBe("succeed");

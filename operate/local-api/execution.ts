@@ -23,7 +23,12 @@
  *   registry's business.
  */
 import type { ErrorObject, Event } from "@aws-sdk/client-lambda";
-import { InvocationStatus, type DurableExecutionInvocationInput, type DurableLambdaHandler, type Operation } from "@aws/durable-execution-sdk-js";
+import {
+  InvocationStatus,
+  type DurableExecutionInvocationInput,
+  type DurableLambdaHandler,
+  type Operation,
+} from "@aws/durable-execution-sdk-js";
 import { LocalDurableTestRunner, type DurableOperation, type TestResult } from "@aws/durable-execution-sdk-js-testing";
 import { terminalEvent, toServiceEvents } from "./history.ts";
 import { liveHistory, LiveOperations } from "./live-operations.ts";
@@ -44,9 +49,7 @@ export interface ExecutionIdentity {
 }
 
 /** Something worth telling the person watching the server. */
-export type ExecutionNews =
-  | { kind: "callback"; callbackId: string; waitingIn: string }
-  | { kind: "ended"; status: ExecutionStatus };
+export type ExecutionNews = { kind: "callback"; callbackId: string; waitingIn: string } | { kind: "ended"; status: ExecutionStatus };
 
 export interface ExecutionOptions {
   identity: ExecutionIdentity;
@@ -136,7 +139,10 @@ export class LocalExecution {
       this.runtimeId ??= event.DurableExecutionArn;
       this.executionOperation ??= event.InitialExecutionState?.Operations?.find((op) => op.Type === "EXECUTION") as Operation | undefined;
       if (this.status !== "RUNNING") {
-        return { Status: InvocationStatus.FAILED, Error: { ErrorType: "ExecutionEnded", ErrorMessage: `The execution is ${this.status}.` } };
+        return {
+          Status: InvocationStatus.FAILED,
+          Error: { ErrorType: "ExecutionEnded", ErrorMessage: `The execution is ${this.status}.` },
+        };
       }
       const output = await handler(event, context);
       if (output.Status !== InvocationStatus.PENDING) this.returned = true;
@@ -180,7 +186,10 @@ export class LocalExecution {
     } catch (error) {
       if (this.status !== "RUNNING") return;
       this.finish("FAILED", {
-        error: { ErrorType: error instanceof Error ? error.name : "Error", ErrorMessage: error instanceof Error ? error.message : String(error) },
+        error: {
+          ErrorType: error instanceof Error ? error.name : "Error",
+          ErrorMessage: error instanceof Error ? error.message : String(error),
+        },
       });
     }
   }
@@ -227,7 +236,13 @@ export class LocalExecution {
   operations(): Operation[] {
     if (this.frozenOperations) return this.frozenOperations;
     const execution = this.executionOperation
-      ? [{ ...this.executionOperation, Status: this.status === "RUNNING" ? "STARTED" : this.status, EndTimestamp: this.endTimestamp } as Operation]
+      ? [
+          {
+            ...this.executionOperation,
+            Status: this.status === "RUNNING" ? "STARTED" : this.status,
+            EndTimestamp: this.endTimestamp,
+          } as Operation,
+        ]
       : [];
     return [...execution, ...(this.live?.list() ?? []).flatMap((op) => op.getOperationData() ?? [])];
   }
@@ -286,7 +301,11 @@ export class LocalExecution {
     this.finalResult = undefined;
     this.executionOperation = undefined;
     this.retainedSize =
-      this.input.length + (this.result?.length ?? 0) + JSON.stringify(history).length + JSON.stringify(operations).length + JSON.stringify(this.error ?? {}).length;
+      this.input.length +
+      (this.result?.length ?? 0) +
+      JSON.stringify(history).length +
+      JSON.stringify(operations).length +
+      JSON.stringify(this.error ?? {}).length;
     this.onReleased(this);
   }
 
@@ -301,11 +320,17 @@ export class LocalExecution {
   private shareEventPayloads(event: Event): Event {
     const started = event.ExecutionStartedDetails;
     if (started?.Input?.Payload !== undefined) {
-      return { ...event, ExecutionStartedDetails: { ...started, Input: { ...started.Input, Payload: this.shared(started.Input.Payload) } } };
+      return {
+        ...event,
+        ExecutionStartedDetails: { ...started, Input: { ...started.Input, Payload: this.shared(started.Input.Payload) } },
+      };
     }
     const succeeded = event.ExecutionSucceededDetails;
     if (succeeded?.Result?.Payload !== undefined) {
-      return { ...event, ExecutionSucceededDetails: { ...succeeded, Result: { ...succeeded.Result, Payload: this.shared(succeeded.Result.Payload) } } };
+      return {
+        ...event,
+        ExecutionSucceededDetails: { ...succeeded, Result: { ...succeeded.Result, Payload: this.shared(succeeded.Result.Payload) } },
+      };
     }
     return event;
   }
@@ -321,7 +346,8 @@ export class LocalExecution {
     const operations = this.live?.list() ?? [];
     for (const op of operations) {
       const callbackId = op.getOperationData()?.CallbackDetails?.CallbackId;
-      if (!op.isCallback() || callbackId === undefined || this.announced.has(callbackId) || this.openCallback(callbackId) === undefined) continue;
+      if (!op.isCallback() || callbackId === undefined || this.announced.has(callbackId) || this.openCallback(callbackId) === undefined)
+        continue;
       this.announced.add(callbackId);
       const parent = operations.find((candidate) => candidate.getId() === op.getParentId());
       this.onNews(this, { kind: "callback", callbackId, waitingIn: parent?.getName() ?? op.getName() ?? "callback" });

@@ -64,7 +64,10 @@ export function terminalEvent(
 ): Event {
   const last = Math.max(0, ...events.map((event) => event.EventId ?? 0));
   const executionId = events.find((event) => event.EventType === "ExecutionStarted")?.Id;
-  const details = kind === "ExecutionStopped" ? { ExecutionStoppedDetails: { Error: { Payload: error } } } : { ExecutionTimedOutDetails: { Error: { Payload: error } } };
+  const details =
+    kind === "ExecutionStopped"
+      ? { ExecutionStoppedDetails: { Error: { Payload: error } } }
+      : { ExecutionTimedOutDetails: { Error: { Payload: error } } };
   return { EventType: kind, EventId: last + 1, Id: executionId, EventTimestamp: at, ...details };
 }
 

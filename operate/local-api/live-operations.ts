@@ -61,6 +61,7 @@ interface RunnerInternals {
 /** The runner's own history of a running execution (see the file comment), in event order. */
 export function liveHistory(runner: LocalDurableTestRunner, operations: readonly DurableOperation[]): Event[] {
   const index = (runner as unknown as RunnerInternals).operationIndex;
-  const events = typeof index?.getHistoryEvents === "function" ? [...index.getHistoryEvents()] : operations.flatMap((op) => op.getEvents() ?? []);
+  const events =
+    typeof index?.getHistoryEvents === "function" ? [...index.getHistoryEvents()] : operations.flatMap((op) => op.getEvents() ?? []);
   return events.sort((a, b) => (a.EventId ?? 0) - (b.EventId ?? 0));
 }

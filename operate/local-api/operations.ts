@@ -7,7 +7,7 @@ import type { DurableOperation } from "@aws/durable-execution-sdk-js-testing";
 import { invalidContent, invalidParameter, notFound, quote, ServiceError } from "./errors.ts";
 import type { ExecutionStatus, LocalExecution } from "./execution.ts";
 import { withoutExecutionData } from "./history.ts";
-import { checkCallbackId, checkExecutionName, LocalFunction, parseFunctionName } from "./names.ts";
+import { checkCallbackId, checkExecutionName, type LocalFunction, parseFunctionName } from "./names.ts";
 import { page } from "./paging.ts";
 import { callbackResult, checkInvokePayload, errorObjectBody } from "./payloads.ts";
 import type { ExecutionRegistry } from "./registry.ts";
@@ -44,7 +44,8 @@ function invocationOutcome(execution: LocalExecution): ApiResponse {
       headers: { ...headers, "X-Amz-Function-Error": "Unhandled" },
       body: {
         errorType: "Sandbox.Timedout",
-        errorMessage: "A synchronous invocation waits 15 minutes at most; the execution goes on. Invoke with --invocation-type Event for long workflows.",
+        errorMessage:
+          "A synchronous invocation waits 15 minutes at most; the execution goes on. Invoke with --invocation-type Event for long workflows.",
       },
     };
   }
@@ -52,7 +53,11 @@ function invocationOutcome(execution: LocalExecution): ApiResponse {
   return {
     status: 200,
     headers: { ...headers, "X-Amz-Function-Error": "Unhandled" },
-    body: { errorType: error.ErrorType ?? execution.status, errorMessage: error.ErrorMessage ?? `The execution ended ${execution.status}.`, trace: error.StackTrace },
+    body: {
+      errorType: error.ErrorType ?? execution.status,
+      errorMessage: error.ErrorMessage ?? `The execution ended ${execution.status}.`,
+      trace: error.StackTrace,
+    },
   };
 }
 
@@ -62,7 +67,9 @@ export async function invoke(request: ApiRequest, { fn, registry, syncLimitMs }:
   const version = fn.version(ref, request.region);
   const type = header(request, "X-Amz-Invocation-Type") ?? "RequestResponse";
   if (!["RequestResponse", "Event", "DryRun"].includes(type)) {
-    throw invalidParameter(`1 validation error detected: Value '${quote(type)}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`);
+    throw invalidParameter(
+      `1 validation error detected: Value '${quote(type)}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`,
+    );
   }
   const name = header(request, "X-Amz-Durable-Execution-Name");
   if (name !== undefined) checkExecutionName(name);
@@ -99,7 +106,9 @@ export function listExecutions(request: ApiRequest, { fn, registry }: OperationC
   const wanted = query.getAll("Statuses");
   for (const status of wanted) {
     if (!statuses.includes(status as ExecutionStatus)) {
-      throw invalidParameter(`1 validation error detected: Value '${quote(status)}' at 'statuses' failed to satisfy constraint: Member must satisfy enum value set: [${statuses.join(", ")}]`);
+      throw invalidParameter(
+        `1 validation error detected: Value '${quote(status)}' at 'statuses' failed to satisfy constraint: Member must satisfy enum value set: [${statuses.join(", ")}]`,
+      );
     }
   }
   const name = query.get("DurableExecutionName") ?? undefined;
@@ -113,7 +122,12 @@ export function listExecutions(request: ApiRequest, { fn, registry }: OperationC
     startedBefore: queryTimestamp(query, "StartedBefore"),
     oldestFirst: queryBoolean(query, "ReverseOrder") ?? false,
   });
-  const { items, nextMarker } = page(found, (execution) => execution.sequence, query.get("Marker") ?? undefined, queryInteger(query, "MaxItems", 1, 1000) ?? DEFAULT_PAGE);
+  const { items, nextMarker } = page(
+    found,
+    (execution) => execution.sequence,
+    query.get("Marker") ?? undefined,
+    queryInteger(query, "MaxItems", 1, 1000) ?? DEFAULT_PAGE,
+  );
   return {
     status: 200,
     body: {
@@ -182,7 +196,9 @@ export function stopExecution(request: ApiRequest, { registry }: OperationContex
   const execution = registry.get(request.params.DurableExecutionArn ?? "");
   const error = errorObjectBody(request);
   if (execution.status !== "RUNNING") {
-    throw invalidParameter(`The durable execution ${execution.identity.arn} has already ended ${execution.status}; only a RUNNING execution can be stopped.`);
+    throw invalidParameter(
+      `The durable execution ${execution.identity.arn} has already ended ${execution.status}; only a RUNNING execution can be stopped.`,
+    );
   }
   const at = execution.endByService("STOPPED", {
     ErrorType: error.ErrorType ?? "ExecutionStopped",
@@ -194,7 +210,10 @@ export function stopExecution(request: ApiRequest, { registry }: OperationContex
 }
 
 const callbackClosed = () =>
-  new ServiceError("CallbackTimeoutException", "The callback ID token has either expired or the callback associated with the token has already been closed.");
+  new ServiceError(
+    "CallbackTimeoutException",
+    "The callback ID token has either expired or the callback associated with the token has already been closed.",
+  );
 
 /** The execution a callback id belongs to; the service's errors for a malformed or unknown id. */
 function callbackExecution(request: ApiRequest, registry: ExecutionRegistry): { callbackId: string; execution: LocalExecution } {
@@ -216,7 +235,11 @@ class ServiceException extends ServiceError {
  * one step, before the first await: of answers in flight at the same moment exactly one is
  * accepted, and every other is refused as the service refuses an answer to a closed callback.
  */
-async function answer(request: ApiRequest, registry: ExecutionRegistry, send: (callback: DurableOperation) => Promise<unknown>): Promise<ApiResponse> {
+async function answer(
+  request: ApiRequest,
+  registry: ExecutionRegistry,
+  send: (callback: DurableOperation) => Promise<unknown>,
+): Promise<ApiResponse> {
   const { callbackId, execution } = callbackExecution(request, registry);
   const callback = execution.claimAnswer(callbackId);
   if (!callback) throw callbackClosed();

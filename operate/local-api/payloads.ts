@@ -5,7 +5,13 @@
  * where they come from: `operate/limits.ts`.
  */
 import type { ErrorObject } from "@aws-sdk/client-lambda";
-import { ASYNC_PAYLOAD_MAX_BYTES, CALLBACK_RESULT_MAX_BYTES, ERROR_FIELDS_MAX_BYTES, errorFieldsBytes, SYNC_PAYLOAD_MAX_BYTES } from "../limits.ts";
+import {
+  ASYNC_PAYLOAD_MAX_BYTES,
+  CALLBACK_RESULT_MAX_BYTES,
+  ERROR_FIELDS_MAX_BYTES,
+  errorFieldsBytes,
+  SYNC_PAYLOAD_MAX_BYTES,
+} from "../limits.ts";
 import { invalidContent, invalidParameter, ServiceError } from "./errors.ts";
 import { MAX_BODY_BYTES, type ApiRequest } from "./wire.ts";
 
@@ -23,14 +29,20 @@ const errorTooLarge = (size: number) =>
 export function oversizedBody(operation: string, size: number): ServiceError {
   switch (operation) {
     case "Invoke":
-      return new ServiceError("RequestTooLargeException", `Request must be smaller than ${SYNC_PAYLOAD_MAX_BYTES} bytes for the InvokeFunction operation`);
+      return new ServiceError(
+        "RequestTooLargeException",
+        `Request must be smaller than ${SYNC_PAYLOAD_MAX_BYTES} bytes for the InvokeFunction operation`,
+      );
     case "SendDurableExecutionCallbackSuccess":
       return resultTooLong(size);
     case "SendDurableExecutionCallbackFailure":
     case "StopDurableExecution":
       return errorTooLarge(size);
     default:
-      return new ServiceError("RequestTooLargeException", `Request must be smaller than ${MAX_BODY_BYTES} bytes for the ${operation} operation`);
+      return new ServiceError(
+        "RequestTooLargeException",
+        `Request must be smaller than ${MAX_BODY_BYTES} bytes for the ${operation} operation`,
+      );
   }
 }
 
@@ -38,7 +50,10 @@ export function oversizedBody(operation: string, size: number): ServiceError {
 export function checkInvokePayload(request: ApiRequest, invocationType: string): void {
   const size = request.body.length;
   if (invocationType === "Event" && size > ASYNC_PAYLOAD_MAX_BYTES) {
-    throw new ServiceError("RequestTooLargeException", `${size} byte payload is too large for the Event invocation type (limit ${ASYNC_PAYLOAD_MAX_BYTES} bytes)`);
+    throw new ServiceError(
+      "RequestTooLargeException",
+      `${size} byte payload is too large for the Event invocation type (limit ${ASYNC_PAYLOAD_MAX_BYTES} bytes)`,
+    );
   }
   if (size > SYNC_PAYLOAD_MAX_BYTES) throw oversizedBody("Invoke", size);
 }
@@ -75,13 +90,16 @@ export function errorObjectBody(request: ApiRequest): ErrorObject {
   for (const member of ["ErrorType", "ErrorMessage", "ErrorData"] as const) {
     const value = body[member];
     if (value === undefined || value === null) continue;
-    if (typeof value !== "string") throw invalidContent(`Could not parse request body into json: ${member} must be a string, not ${describeJson(value)}.`);
+    if (typeof value !== "string")
+      throw invalidContent(`Could not parse request body into json: ${member} must be a string, not ${describeJson(value)}.`);
     error[member] = value;
   }
   const trace = body.StackTrace;
   if (trace !== undefined && trace !== null) {
     if (!Array.isArray(trace) || trace.some((entry) => typeof entry !== "string")) {
-      throw invalidContent(`Could not parse request body into json: StackTrace must be a list of strings, not ${Array.isArray(trace) ? "a list with other values" : describeJson(trace)}.`);
+      throw invalidContent(
+        `Could not parse request body into json: StackTrace must be a list of strings, not ${Array.isArray(trace) ? "a list with other values" : describeJson(trace)}.`,
+      );
     }
     error.StackTrace = trace as string[];
   }

@@ -31,7 +31,13 @@ interface Route {
 }
 
 const routes: Route[] = [
-  { name: "Invoke", method: "POST", pattern: /^\/2015-03-31\/functions\/([^/]+)\/invocations$/, labels: ["FunctionName"], operation: invoke },
+  {
+    name: "Invoke",
+    method: "POST",
+    pattern: /^\/2015-03-31\/functions\/([^/]+)\/invocations$/,
+    labels: ["FunctionName"],
+    operation: invoke,
+  },
   {
     name: "ListDurableExecutionsByFunction",
     method: "GET",
@@ -39,11 +45,35 @@ const routes: Route[] = [
     labels: ["FunctionName"],
     operation: listExecutions,
   },
-  { name: "GetDurableExecutionHistory", method: "GET", pattern: /^\/2025-12-01\/durable-executions\/(.+)\/history$/, labels: ["DurableExecutionArn"], operation: getHistory },
-  { name: "GetDurableExecutionState", method: "GET", pattern: /^\/2025-12-01\/durable-executions\/(.+)\/state$/, labels: ["DurableExecutionArn"], operation: getState },
-  { name: "StopDurableExecution", method: "POST", pattern: /^\/2025-12-01\/durable-executions\/(.+)\/stop$/, labels: ["DurableExecutionArn"], operation: stopExecution },
+  {
+    name: "GetDurableExecutionHistory",
+    method: "GET",
+    pattern: /^\/2025-12-01\/durable-executions\/(.+)\/history$/,
+    labels: ["DurableExecutionArn"],
+    operation: getHistory,
+  },
+  {
+    name: "GetDurableExecutionState",
+    method: "GET",
+    pattern: /^\/2025-12-01\/durable-executions\/(.+)\/state$/,
+    labels: ["DurableExecutionArn"],
+    operation: getState,
+  },
+  {
+    name: "StopDurableExecution",
+    method: "POST",
+    pattern: /^\/2025-12-01\/durable-executions\/(.+)\/stop$/,
+    labels: ["DurableExecutionArn"],
+    operation: stopExecution,
+  },
   // After the three above: an ARN that is not followed by an operation segment.
-  { name: "GetDurableExecution", method: "GET", pattern: /^\/2025-12-01\/durable-executions\/(.+)$/, labels: ["DurableExecutionArn"], operation: getExecution },
+  {
+    name: "GetDurableExecution",
+    method: "GET",
+    pattern: /^\/2025-12-01\/durable-executions\/(.+)$/,
+    labels: ["DurableExecutionArn"],
+    operation: getExecution,
+  },
   {
     name: "SendDurableExecutionCallbackSuccess",
     method: "POST",

@@ -61,7 +61,10 @@ export interface LocalApi {
 function describeNews(execution: LocalExecution, news: ExecutionNews): string {
   const { name } = execution.identity;
   if (news.kind === "callback") return `${name}: ${news.waitingIn} waits for callback ${news.callbackId}`;
-  const outcome = execution.status === "SUCCEEDED" ? (execution.result ?? "") : `${execution.error?.ErrorType ?? ""}: ${execution.error?.ErrorMessage ?? ""}`;
+  const outcome =
+    execution.status === "SUCCEEDED"
+      ? (execution.result ?? "")
+      : `${execution.error?.ErrorType ?? ""}: ${execution.error?.ErrorMessage ?? ""}`;
   return `${name}: ${news.status} ${outcome}`;
 }
 
@@ -120,7 +123,14 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       if (!match) throw new ServiceError("UnknownOperationException", `The local endpoint does not serve ${method} ${quote(path)}.`);
       if (size > MAX_BODY_BYTES) throw oversizedBody(match.name, size);
       const authorization = Array.isArray(req.headers.authorization) ? req.headers.authorization[0] : req.headers.authorization;
-      const request: ApiRequest = { method, params: match.params, query, headers: req.headers, body, region: signingRegion(authorization, DEFAULT_REGION) };
+      const request: ApiRequest = {
+        method,
+        params: match.params,
+        query,
+        headers: req.headers,
+        body,
+        region: signingRegion(authorization, DEFAULT_REGION),
+      };
       const response = await match.operation(request, context);
       if (response.raw !== undefined) sendRaw(res, response.status, response.raw, response.headers);
       else if (response.body !== undefined) sendJson(res, response.status, response.body, response.headers);
@@ -133,8 +143,11 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       }
     } catch (error) {
       const failure =
-        error instanceof ServiceError ? error : new ServiceError("ServiceException", `The local endpoint failed: ${error instanceof Error ? error.message : String(error)}`);
-      if (!(error instanceof ServiceError)) log(`internal error on ${method} ${path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        error instanceof ServiceError
+          ? error
+          : new ServiceError("ServiceException", `The local endpoint failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (!(error instanceof ServiceError))
+        log(`internal error on ${method} ${path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       if (!res.headersSent) sendError(res, failure);
       else res.end();
     }

@@ -134,7 +134,10 @@ export function queryInteger(query: URLSearchParams, name: string, min: number, 
   if (value === null) return undefined;
   const number = Number(value);
   if (!/^\d+$/.test(value) || number < min || number > max) {
-    throw new ServiceError("InvalidParameterValueException", `${name} must be a whole number from ${min} to ${max}, got "${quote(value)}".`);
+    throw new ServiceError(
+      "InvalidParameterValueException",
+      `${name} must be a whole number from ${min} to ${max}, got "${quote(value)}".`,
+    );
   }
   return number;
 }

@@ -283,7 +283,12 @@ export function openAwsCli(aws: string, { env, cwd }: { env: NodeJS.ProcessEnv; 
     resolveMode(ready ? "batch" : "process");
     if (headWasRunning && ready) {
       const head = queue.shift();
-      head?.resolve({ code: null, stdout: "", stderr: `[the AWS CLI batch process ended: ${why}]\n${driverStderr}`, ms: Date.now() - (head.started ?? Date.now()) });
+      head?.resolve({
+        code: null,
+        stdout: "",
+        stderr: `[the AWS CLI batch process ended: ${why}]\n${driverStderr}`,
+        ms: Date.now() - (head.started ?? Date.now()),
+      });
     }
     if (queue.length > 0) console.warn(`AWS CLI batch process: ${why}; running ${queue.length} command(s) one \`aws\` process each.`);
     for (const pending of queue.splice(0)) perProcess(pending.args, pending.options).then(pending.resolve, pending.reject);
@@ -305,7 +310,12 @@ export function openAwsCli(aws: string, { env, cwd }: { env: NodeJS.ProcessEnv; 
     }
     const head = queue.shift();
     if (!head) return fail(`a result for no command: ${line}`, false);
-    head.resolve({ code: message.code as number, stdout: String(message.stdout), stderr: String(message.stderr), ms: Date.now() - head.started! });
+    head.resolve({
+      code: message.code as number,
+      stdout: String(message.stdout),
+      stderr: String(message.stderr),
+      ms: Date.now() - head.started!,
+    });
     arm();
   });
   child.on("error", (error) => fail(`cannot start ${python.command}: ${error.message}`, true));

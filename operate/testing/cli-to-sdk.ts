@@ -26,7 +26,10 @@ interface Shape {
 }
 export interface ServiceModel {
   metadata: Record<string, unknown>;
-  operations: Record<string, { name: string; http: { method: string; requestUri: string }; input: { shape: string }; output?: { shape: string } }>;
+  operations: Record<
+    string,
+    { name: string; http: { method: string; requestUri: string }; input: { shape: string }; output?: { shape: string } }
+  >;
   shapes: Record<string, Shape>;
 }
 
@@ -91,7 +94,8 @@ export function parseCliCall(words: readonly string[], model: ServiceModel, cwd:
     }
     const negated = option.startsWith("no-");
     const found =
-      members.find(([name]) => cliName(name) === option) ?? (negated ? members.find(([name]) => cliName(name) === option.slice(3)) : undefined);
+      members.find(([name]) => cliName(name) === option) ??
+      (negated ? members.find(([name]) => cliName(name) === option.slice(3)) : undefined);
     if (!found) throw new Error(`service.json has no option --${option} for ${command}`);
     const [name, ref] = found;
     const shape = model.shapes[ref.shape]!;
@@ -100,7 +104,8 @@ export function parseCliCall(words: readonly string[], model: ServiceModel, cwd:
       call.input[sdkName] = cliName(name) === option;
     } else if (shape.type === "list") {
       const values: unknown[] = [];
-      while (i + 1 < rest.length && !rest[i + 1]!.startsWith("--")) values.push(scalar(rest[++i]!, model.shapes[shape.member!.shape]!, cwd));
+      while (i + 1 < rest.length && !rest[i + 1]!.startsWith("--"))
+        values.push(scalar(rest[++i]!, model.shapes[shape.member!.shape]!, cwd));
       call.input[sdkName] = values;
     } else {
       call.input[sdkName] = scalar(rest[++i] ?? "", shape, cwd);

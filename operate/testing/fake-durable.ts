@@ -53,11 +53,18 @@ export function fakeDurableService({ anyAnswerApproves = false }: FakeOptions = 
     add(execution, {
       EventType: "StepSucceeded",
       ...common,
-      StepSucceededDetails: { Result: result === undefined ? {} : { Payload: JSON.stringify(result) }, RetryDetails: { CurrentAttempt: 1 } },
+      StepSucceededDetails: {
+        Result: result === undefined ? {} : { Payload: JSON.stringify(result) },
+        RetryDetails: { CurrentAttempt: 1 },
+      },
     });
   };
   const succeed = (execution: FakeExecution, result: unknown) => {
-    add(execution, { EventType: "ExecutionSucceeded", Id: "execution", ExecutionSucceededDetails: { Result: { Payload: JSON.stringify(result) } } });
+    add(execution, {
+      EventType: "ExecutionSucceeded",
+      Id: "execution",
+      ExecutionSucceededDetails: { Result: { Payload: JSON.stringify(result) } },
+    });
     execution.status = "SUCCEEDED";
     execution.result = result;
   };
@@ -71,7 +78,11 @@ export function fakeDurableService({ anyAnswerApproves = false }: FakeOptions = 
     byArn.set(arn, execution);
     const { id } = transaction;
 
-    add(execution, { EventType: "ExecutionStarted", Id: "execution", ExecutionStartedDetails: { Input: { Payload: JSON.stringify(payload) }, ExecutionTimeout: 90_000 } });
+    add(execution, {
+      EventType: "ExecutionStarted",
+      Id: "execution",
+      ExecutionStartedDetails: { Input: { Payload: JSON.stringify(payload) }, ExecutionTimeout: 90_000 },
+    });
     step(execution, "op-score", "fraudCheck", score);
     if (score < 3) {
       step(execution, "op-authorize", `authorize-${id}`, { action: "authorize", transactionId: id });
@@ -81,20 +92,53 @@ export function fakeDurableService({ anyAnswerApproves = false }: FakeOptions = 
       succeed(execution, sentToFraudDeptResult(transaction, score));
     } else {
       step(execution, "op-suspend", `suspend-${id}`, { action: "suspendCard", transactionId: id });
-      add(execution, { EventType: "ContextStarted", SubType: "Parallel", Id: "ctx-parallel", Name: "human-verification", ContextStartedDetails: {} });
+      add(execution, {
+        EventType: "ContextStarted",
+        SubType: "Parallel",
+        Id: "ctx-parallel",
+        Name: "human-verification",
+        ContextStartedDetails: {},
+      });
       for (const [index, channel] of ["SendVerificationEmail", "SendVerificationSMS"].entries()) {
         const branch = `ctx-branch-${index}`;
         const context = `ctx-${channel}`;
         const callback = `cb-${channel}`;
         const callbackId = Buffer.from(`${arn}|${channel}`).toString("base64");
-        add(execution, { EventType: "ContextStarted", SubType: "ParallelBranch", Id: branch, ParentId: "ctx-parallel", Name: `parallel-branch-${index}`, ContextStartedDetails: {} });
-        add(execution, { EventType: "ContextStarted", SubType: "WaitForCallback", Id: context, ParentId: branch, Name: channel, ContextStartedDetails: {} });
-        add(execution, { EventType: "CallbackStarted", SubType: "Callback", Id: callback, ParentId: context, CallbackStartedDetails: { CallbackId: callbackId, Timeout: 86_400 } });
+        add(execution, {
+          EventType: "ContextStarted",
+          SubType: "ParallelBranch",
+          Id: branch,
+          ParentId: "ctx-parallel",
+          Name: `parallel-branch-${index}`,
+          ContextStartedDetails: {},
+        });
+        add(execution, {
+          EventType: "ContextStarted",
+          SubType: "WaitForCallback",
+          Id: context,
+          ParentId: branch,
+          Name: channel,
+          ContextStartedDetails: {},
+        });
+        add(execution, {
+          EventType: "CallbackStarted",
+          SubType: "Callback",
+          Id: callback,
+          ParentId: context,
+          CallbackStartedDetails: { CallbackId: callbackId, Timeout: 86_400 },
+        });
         step(execution, `submit-${channel}`, undefined, undefined, context);
         execution.callbacks.set(callbackId, { id: callback, parent: context, branch });
         byCallback.set(callbackId, execution);
       }
-      add(execution, { EventType: "InvocationCompleted", InvocationCompletedDetails: { StartTimestamp: sample.time(0), EndTimestamp: sample.time(clock), RequestId: `request-${executions.length}` } });
+      add(execution, {
+        EventType: "InvocationCompleted",
+        InvocationCompletedDetails: {
+          StartTimestamp: sample.time(0),
+          EndTimestamp: sample.time(clock),
+          RequestId: `request-${executions.length}`,
+        },
+      });
     }
     return execution;
   }
@@ -103,20 +147,44 @@ export function fakeDurableService({ anyAnswerApproves = false }: FakeOptions = 
     const execution = byCallback.get(callbackId);
     const callback = execution?.callbacks.get(callbackId);
     if (!execution || !callback || execution.status !== "RUNNING") {
-      return { status: 400, headers: { "x-amzn-errortype": "CallbackTimeoutException" }, body: { Type: "User", Message: "Callback is not waiting" } };
+      return {
+        status: 400,
+        headers: { "x-amzn-errortype": "CallbackTimeoutException" },
+        body: { Type: "User", Message: "Callback is not waiting" },
+      };
     }
     const { transaction, score } = execution;
     if (failed) {
-      add(execution, { EventType: "CallbackFailed", SubType: "Callback", Id: callback.id, ParentId: callback.parent, CallbackFailedDetails: { Error: { Payload: { ErrorType: "VerificationFailed" } } } });
+      add(execution, {
+        EventType: "CallbackFailed",
+        SubType: "Callback",
+        Id: callback.id,
+        ParentId: callback.parent,
+        CallbackFailedDetails: { Error: { Payload: { ErrorType: "VerificationFailed" } } },
+      });
     } else {
-      add(execution, { EventType: "CallbackSucceeded", SubType: "Callback", Id: callback.id, ParentId: callback.parent, CallbackSucceededDetails: { Result: { Payload: result ?? "" } } });
+      add(execution, {
+        EventType: "CallbackSucceeded",
+        SubType: "Callback",
+        Id: callback.id,
+        ParentId: callback.parent,
+        CallbackSucceededDetails: { Result: { Payload: result ?? "" } },
+      });
     }
     const approved = anyAnswerApproves || (!failed && parseCustomerAnswer(result) === "approved");
-    add(execution, { EventType: "ContextSucceeded", SubType: "Parallel", Id: "ctx-parallel", Name: "human-verification", ContextSucceededDetails: { Result: { Payload: "{}" } } });
+    add(execution, {
+      EventType: "ContextSucceeded",
+      SubType: "Parallel",
+      Id: "ctx-parallel",
+      Name: "human-verification",
+      ContextSucceededDetails: { Result: { Payload: "{}" } },
+    });
     step(execution, "op-finalize", `finalize-${transaction.id}`, undefined);
     succeed(
       execution,
-      approved ? authorizedResult(transaction, score, "TransactionApproved") : sentToFraudDeptResult(transaction, score, "TransactionDeclined"),
+      approved
+        ? authorizedResult(transaction, score, "TransactionApproved")
+        : sentToFraudDeptResult(transaction, score, "TransactionDeclined"),
     );
     return { body: {} };
   }
@@ -133,7 +201,12 @@ export function fakeDurableService({ anyAnswerApproves = false }: FakeOptions = 
     const read = /^\/2025-12-01\/durable-executions\/([^/]+)(\/history)?$/.exec(path);
     if (method === "GET" && read) {
       const execution = byArn.get(decodeURIComponent(read[1]!));
-      if (!execution) return { status: 404, headers: { "x-amzn-errortype": "ResourceNotFoundException" }, body: { Type: "User", Message: "No such execution" } };
+      if (!execution)
+        return {
+          status: 404,
+          headers: { "x-amzn-errortype": "ResourceNotFoundException" },
+          body: { Type: "User", Message: "No such execution" },
+        };
       if (read[2]) return { body: { Events: execution.events } };
       return {
         body: {
@@ -150,7 +223,11 @@ export function fakeDurableService({ anyAnswerApproves = false }: FakeOptions = 
     if (method === "POST" && callback) {
       return answer(decodeURIComponent(callback[1]!), request.body.toString(), callback[2] === "fail");
     }
-    return { status: 404, headers: { "x-amzn-errortype": "ResourceNotFoundException" }, body: { Type: "User", Message: `fake: ${method} ${path}` } };
+    return {
+      status: 404,
+      headers: { "x-amzn-errortype": "ResourceNotFoundException" },
+      body: { Type: "User", Message: `fake: ${method} ${path}` },
+    };
   }
 
   return { respond, executions };

@@ -32,8 +32,12 @@ export function captureIo(): CapturedIo {
   const io: CapturedIo = {
     stdout: "",
     stderr: "",
-    out: (text) => void (io.stdout += text),
-    err: (text) => void (io.stderr += text),
+    out: (text) => {
+      io.stdout += text;
+    },
+    err: (text) => {
+      io.stderr += text;
+    },
   };
   return io;
 }

@@ -51,11 +51,9 @@ export const handler = withDurableExecution(async (event: unknown, context: Dura
         timeout,
       }),
     );
-  const answers = await context.parallel(
-    "human-verification",
-    [ask("SendVerificationEmail", "email"), ask("SendVerificationSMS", "sms")],
-    { completionConfig: { minSuccessful: 1 } },
-  );
+  const answers = await context.parallel("human-verification", [ask("SendVerificationEmail", "email"), ask("SendVerificationSMS", "sms")], {
+    completionConfig: { minSuccessful: 1 },
+  });
   // No answer at all counts as "no" for now; module 08 tells silence apart and escalates it.
   const answer = answers.succeeded()[0]?.result ?? "declined";
 

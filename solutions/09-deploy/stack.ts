@@ -6,8 +6,6 @@ import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import { join } from "node:path";
 import { DEFAULT_VERIFICATION_TIMEOUT_SECONDS } from "../../fraud/settings.ts";
-import { FUNCTION_NAME } from "../../infra/workflow-entry.ts";
-import { repoRoot } from "../../workshop/manifest.ts";
 
 /** Time the workflow needs besides waiting for the card holder: scoring with retries, the steps, replays. */
 export const EXECUTION_MARGIN = Duration.hours(1);
@@ -23,6 +21,10 @@ export function executionTimeoutFor(verificationTimeout: Duration): Duration {
 export interface FraudCheckStackProps extends StackProps {
   /** The workflow's `handler.ts`: esbuild bundles it with everything it imports. */
   entry: string;
+  /** The function's name, which the workshop's commands look it up by. */
+  functionName: string;
+  /** The folder that holds package-lock.json: esbuild bundles from there. */
+  projectRoot: string;
   /** What is deployed, in words, for the function's description. */
   workflowLabel?: string;
   /** How long the card holder has to answer on each channel. @default one day */
@@ -56,7 +58,7 @@ export class FraudCheckStack extends Stack {
     });
 
     this.fn = new NodejsFunction(this, "FraudCheck", {
-      functionName: FUNCTION_NAME,
+      functionName: props.functionName,
       description: `Durable fraud check: ${props.workflowLabel ?? "the finished workflow"}`.slice(0, 256),
       entry: props.entry,
       handler: "handler",
@@ -73,8 +75,8 @@ export class FraudCheckStack extends Stack {
       durableConfig: { executionTimeout, retentionPeriod: RETENTION_PERIOD },
 
       // Bundle from the repository root (where package-lock.json is), whatever the working directory.
-      projectRoot: repoRoot,
-      depsLockFilePath: join(repoRoot, "package-lock.json"),
+      projectRoot: props.projectRoot,
+      depsLockFilePath: join(props.projectRoot, "package-lock.json"),
       bundling: {
         // Ship the durable SDK and the Lambda client it needs, rather than the runtime's copies.
         bundleAwsSDK: true,

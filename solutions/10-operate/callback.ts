@@ -9,7 +9,7 @@
  */
 import {
   SendDurableExecutionCallbackFailureCommand,
-  SendDurableExecutionCallbackHeartbeatCommand,
+  type SendDurableExecutionCallbackHeartbeatCommand,
   SendDurableExecutionCallbackSuccessCommand,
   type Event,
 } from "@aws-sdk/client-lambda";
@@ -26,7 +26,11 @@ export type AnswerCommand =
 export const FAILURE_TYPE = "VerificationFailed";
 
 /** The request that carries `decision` to the callback `callbackId`. */
-export function answerCommand(callbackId: string, decision: Decision, message = "The card holder could not be reached on this channel."): AnswerCommand {
+export function answerCommand(
+  callbackId: string,
+  decision: Decision,
+  message = "The card holder could not be reached on this channel.",
+): AnswerCommand {
   if (decision === "fail") {
     // The channel failed: waitForCallback throws, and the workflow counts it as a "no".
     return new SendDurableExecutionCallbackFailureCommand({

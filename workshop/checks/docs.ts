@@ -15,13 +15,13 @@ import type { CheckResult } from "./types.ts";
 
 const group = "docs";
 
-interface Run {
+export interface Run {
   code: number | null;
   output: string;
 }
 
 /** Runs a command in the repository with colour off. */
-function run(command: string, args: string[]): Promise<Run> {
+export function run(command: string, args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(command, args, {
       cwd: repoRoot,
@@ -35,7 +35,7 @@ function run(command: string, args: string[]): Promise<Run> {
   });
 }
 
-const firstLines = (text: string, count = 40) => {
+export const firstLines = (text: string, count = 40) => {
   const lines = text.split("\n");
   return lines.length > count ? [...lines.slice(0, count), `… ${lines.length - count} more line(s)`].join("\n") : text;
 };
@@ -106,7 +106,6 @@ export async function linkCheck(files = markdownFiles()): Promise<CheckResult> {
   return result(name, links.code === 0, firstLines(links.output) || `remark exited with ${links.code}`);
 }
 
-
 /** Builds the site into a temporary directory with `npm run docs`'s own code. */
 async function buildSiteCheck(out: string): Promise<{ check: CheckResult; built: boolean }> {
   const name = "the site builds with typedoc with no warning (npm run docs)";
@@ -163,7 +162,7 @@ const inChromium = "the built site in Chromium (home page, module 07's diagram, 
 
 function noChromium(reason: string): CheckResult {
   const name = inChromium;
-  if (process.env["CI"] === "true") {
+  if (process.env.CI === "true") {
     return { group, name, ok: false, detail: `${reason}; under CI=true this fails (.ci/run installs chromium)` };
   }
   return { group, name, ok: true, skipped: true, detail: reason };
@@ -183,10 +182,17 @@ export async function siteChecks(): Promise<CheckResult[]> {
     const results = [check];
     if (built) {
       const problems = siteLinkProblems(out);
-      results.push(result("every link of the built site leads to a page, and an anchor, that exist", problems.length === 0, firstLines(problems.join("\n"))));
+      results.push(
+        result(
+          "every link of the built site leads to a page, and an anchor, that exist",
+          problems.length === 0,
+          firstLines(problems.join("\n")),
+        ),
+      );
     }
     const opened = await browser;
-    if (opened === undefined) return [...results, noChromium(`no Chromium at ${executable}; install Debian's chromium (apt-get install chromium)`)];
+    if (opened === undefined)
+      return [...results, noChromium(`no Chromium at ${executable}; install Debian's chromium (apt-get install chromium)`)];
     if (opened instanceof Error) {
       const message = String(opened.message).split("\n")[0] ?? "";
       return [...results, result(inChromium, false, `Chromium did not start: ${message}`)];

@@ -122,7 +122,7 @@ export function processTable(mark?: string): ProcessEntry[] | undefined {
  * esbuild's service, a child this process talks to through a pipe, ends with it and is not
  * counted.
  */
-export function runProcesses(table: readonly ProcessEntry[], mark: string, before: ReadonlySet<number>): ProcessEntry[] {
+export function runProcesses(table: readonly ProcessEntry[], before: ReadonlySet<number>): ProcessEntry[] {
   const self = table.find((entry) => entry.pid === process.pid);
   const byPid = new Map(table.map((entry) => [entry.pid, entry]));
   const below = (entry: ProcessEntry): boolean => {
@@ -181,17 +181,23 @@ export function watchLeftovers({ env = process.env, parent = tmpdir(), graceMs =
   async function check(): Promise<CheckResult[]> {
     // Processes first: one that is still closing may still write to the temp directory.
     let table = processTable(mark);
-    let running = table ? runProcesses(table, mark, before) : [];
+    let running = table ? runProcesses(table, before) : [];
     for (const deadline = Date.now() + graceMs; running.length > 0 && Date.now() < deadline; ) {
       await sleep(100);
       table = processTable(mark);
-      running = table ? runProcesses(table, mark, before) : [];
+      running = table ? runProcesses(table, before) : [];
     }
     if (running.length > 0) {
-      stop(running.map((entry) => entry.pid), "SIGTERM");
+      stop(
+        running.map((entry) => entry.pid),
+        "SIGTERM",
+      );
       await sleep(500);
-      const still = new Set(runProcesses(processTable(mark) ?? [], mark, before).map((entry) => entry.pid));
-      stop(running.filter((entry) => still.has(entry.pid)).map((entry) => entry.pid), "SIGKILL");
+      const still = new Set(runProcesses(processTable(mark) ?? [], before).map((entry) => entry.pid));
+      stop(
+        running.filter((entry) => still.has(entry.pid)).map((entry) => entry.pid),
+        "SIGKILL",
+      );
     }
 
     const names = readdirSync(tempDir)

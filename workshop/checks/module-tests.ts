@@ -76,11 +76,7 @@ export function testChecks(run: RunResult, applied: Map<string, string | undefin
     detail: message,
   }));
   return [
-    ...modules.flatMap((module) => [
-      ...solutionChecks(run, module),
-      starterCheck(run, module),
-      ...mistakeChecks(run, applied, module),
-    ]),
+    ...modules.flatMap((module) => [...solutionChecks(run, module), starterCheck(run, module), ...mistakeChecks(run, applied, module)]),
     ...repoChecks(run),
     ...unhandled,
   ];

@@ -97,14 +97,17 @@ const npm = (args: string[], env?: NodeJS.ProcessEnv) => (npmCli ? node([npmCli,
 const seconds = (value: number) => `${value.toFixed(1)} s`;
 const secondsFine = (value: number) => `${value.toFixed(2)} s`;
 const millis = (value: number) => `${Math.round(value)} ms`;
-const verdict = (value: number, target: number, unit = seconds) => (value <= target ? pc.green(`≤ ${unit(target)} ✓`) : pc.red(`> ${unit(target)} ✗`));
+const verdict = (value: number, target: number, unit = seconds) =>
+  value <= target ? pc.green(`≤ ${unit(target)} ✓`) : pc.red(`> ${unit(target)} ✗`);
 
 /** Runs `measure` `runs` times. */
 function repeat<T>(measure: () => T): T[] {
   return Array.from({ length: runs }, measure);
 }
 
-console.log(pc.bold(`Benchmark on ${process.platform}, Node ${process.version}, ${cpus().length} cores; ${runs} run(s) of each, median (min-max)`));
+console.log(
+  pc.bold(`Benchmark on ${process.platform}, Node ${process.version}, ${cpus().length} cores; ${runs} run(s) of each, median (min-max)`),
+);
 const headline = new Table({ head: ["what", "measured", "target", "result"], style: { head: [] } });
 
 if (!options.skipFull) {
@@ -124,7 +127,12 @@ if (!options.skipFull) {
 // What a learner waits for: `npm run test:module -- NN` typed in a shell, modules 01-08.
 for (const module of modules.filter((candidate) => Number(candidate.number) <= 8)) {
   const walls = repeat(() => npm(["run", "test:module", "--", module.number]).seconds);
-  headline.push([`npm run test:module -- ${module.number}`, figure(walls, secondsFine), verdict(spread(walls).median, targets.testModuleS, secondsFine), ""]);
+  headline.push([
+    `npm run test:module -- ${module.number}`,
+    figure(walls, secondsFine),
+    verdict(spread(walls).median, targets.testModuleS, secondsFine),
+    "",
+  ]);
 }
 
 const watch = await watchLoop();
@@ -157,7 +165,13 @@ for (const [label, args] of partRuns) {
   const run = node(args, { WORKSHOP_CHECK: "1" });
   // Starters and catalogued mistakes must fail their tests.
   const expectedToFail = args.includes("starter") || args.includes("mistakes");
-  const result = run.ok ? (expectedToFail ? pc.red("passed: something that must fail passes!") : "passed") : expectedToFail ? "failed, as it must" : pc.red("failed");
+  const result = run.ok
+    ? expectedToFail
+      ? pc.red("passed: something that must fail passes!")
+      : "passed"
+    : expectedToFail
+      ? "failed, as it must"
+      : pc.red("failed");
   parts.push([label, seconds(run.seconds), run.cpuSeconds === undefined ? "?" : seconds(run.cpuSeconds), result]);
 }
 console.log(parts.toString());

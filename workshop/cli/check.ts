@@ -6,6 +6,7 @@
  */
 import { Command } from "commander";
 import pc from "picocolors";
+import { codeChecks } from "../checks/code.ts";
 import { docsChecks } from "../checks/docs.ts";
 import { watchLeftovers } from "../checks/leftovers.ts";
 import { structureChecks } from "../checks/structure.ts";
@@ -19,7 +20,8 @@ new Command("check")
   .description(
     "The maintainer check: every solution passes, every untouched starter and every catalogued\n" +
       "mistake (solutions/NN-slug/mistakes/*.patch) fails with guidance,\n" +
-      "the manifest, folders, guides and README agree, the TypeScript type-checks, and the docs pass\n" +
+      "the manifest, folders, guides and README agree, the TypeScript type-checks, Biome, the layer rules\n" +
+      "and knip pass, and the docs pass\n" +
       "markdownlint, their links resolve, and the site builds and works in a headless Chromium.",
   )
   .parse();
@@ -31,13 +33,14 @@ const leftovers = watchLeftovers();
 // vitest.config.ts builds the catalogue's project, and shares the runtime between files, only
 // for the maintainer check.
 process.env.WORKSHOP_CHECK = "1";
-const [types, run, docs, applied] = await Promise.all([
+const [types, code, run, docs, applied] = await Promise.all([
   typeCheck(),
+  codeChecks(),
   runTests({ projects: ["starter", "solution", "mistakes", "repo"] }),
   docsChecks(),
   patchesApply(),
 ]);
-const results: CheckResult[] = [...structureChecks(), types, ...testChecks(run, applied), ...docs];
+const results: CheckResult[] = [...structureChecks(), types, ...code, ...testChecks(run, applied), ...docs];
 results.push(...(await leftovers.check()));
 
 const groups = [...new Set(results.map((result) => result.group))];

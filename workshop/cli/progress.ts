@@ -21,10 +21,7 @@ const deadlineMs = 5 * 60_000;
 const program = new Command("progress")
   .description("Run every module's tests on your code and show which modules are done, in progress or not started.")
   .argument("[modules...]", "only these modules (number or slug); all of them when none is given")
-  .addHelpText(
-    "after",
-    `${moduleListHelp()}\n\nExits 0 with the table whatever your progress; 1 if the tests could not be run to the end.`,
-  )
+  .addHelpText("after", `${moduleListHelp()}\n\nExits 0 with the table whatever your progress; 1 if the tests could not be run to the end.`)
   .showHelpAfterError("(run with --help for usage)")
   .parse();
 

@@ -29,14 +29,11 @@ const program = new Command("start")
   .option("--solution", "with --module: run the module's solution instead of your code")
   .option("--amount <amount>", "run one transaction of this amount instead of the samples", number("--amount"))
   .option("--score <score>", "force the risk score (1-5) instead of asking the scorer", number("--score"))
-  .addOption(
-    new Option("--answer <answer>", "what the simulated card holder answers when asked").choices([
-      "approve",
-      "decline",
-      "silent",
-    ]),
+  .addOption(new Option("--answer <answer>", "what the simulated card holder answers when asked").choices(["approve", "decline", "silent"]))
+  .addHelpText(
+    "after",
+    `${moduleListHelp()}\n\nExamples:\n  npm start\n  npm start -- --module 01\n  npm start -- --amount 7500 --answer decline`,
   )
-  .addHelpText("after", `${moduleListHelp()}\n\nExamples:\n  npm start\n  npm start -- --module 01\n  npm start -- --amount 7500 --answer decline`)
   .showHelpAfterError("(run with --help for usage)")
   .parse();
 
@@ -54,7 +51,6 @@ const useSolution = options.module === undefined || options.solution === true;
 const handlerPath = join(useSolution ? solutionDir(chosen) : starterDir(chosen), "handler.ts");
 const label = `${useSolution ? "solutions" : "modules"}/${folderName(chosen)}/handler.ts`;
 if (!existsSync(handlerPath)) program.error(`${label} does not exist. Restore it: npm run reset -- ${chosen.number}`);
-
 
 const samples = [
   { id: 1001, amount: 4.5, location: "Seattle, WA", vendor: "Corner Coffee" },

@@ -91,7 +91,7 @@ export const smokeCases: SmokeCase[] = [
     since: 6,
     event: (id) => ({ id, amount: 6500, score: 4, ...base }),
     answer: { approved: false },
-    expect: (result, operations) => expectResult(result, { result: "SentToFraudDept", customerVerificationResult: "TransactionDeclined" }),
+    expect: (result) => expectResult(result, { result: "SentToFraudDept", customerVerificationResult: "TransactionDeclined" }),
   },
 ];
 

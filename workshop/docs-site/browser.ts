@@ -23,7 +23,7 @@ import { mermaidSources, moduleGuideTitle } from "./pages.ts";
 import { serveSite } from "./serve.ts";
 
 /** Where Debian puts Chromium; `CHROMIUM_PATH` points elsewhere. */
-export const chromiumPath = (): string => process.env["CHROMIUM_PATH"] || "/usr/bin/chromium";
+export const chromiumPath = (): string => process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 
 /**
  * Chromium's switches, on top of playwright-core's own (which already turn off background
@@ -173,12 +173,14 @@ async function checkDiagram(context: BrowserContext, base: string, problems: str
   );
   const leftAsCode = await page.$$eval("pre > code.mermaid", (blocks) => blocks.length);
   if (expected === 0) problems.push(`${where}: its guide has no mermaid block`);
-  if (rendered.length !== expected) problems.push(`${where}: ${expected} mermaid block(s) in the guide, ${rendered.length} diagram(s) on the page`);
+  if (rendered.length !== expected)
+    problems.push(`${where}: ${expected} mermaid block(s) in the guide, ${rendered.length} diagram(s) on the page`);
   if (leftAsCode > 0) problems.push(`${where}: ${leftAsCode} mermaid block(s) still shown as code`);
   rendered.forEach((diagram, index) => {
     if (diagram.role === "none") problems.push(`${where}: diagram ${index + 1} has no svg`);
     else if (diagram.role === "error") problems.push(`${where}: diagram ${index + 1} is mermaid's syntax-error picture`);
-    else if (diagram.labels === 0 || !diagram.visible) problems.push(`${where}: diagram ${index + 1} (${diagram.role}) is empty or invisible`);
+    else if (diagram.labels === 0 || !diagram.visible)
+      problems.push(`${where}: diagram ${index + 1} (${diagram.role}) is empty or invisible`);
   });
   // Mermaid is loaded here: make sure every other diagram of the site parses too.
   const unparsable = await page.evaluate(async (diagrams) => {

@@ -53,7 +53,7 @@ function workshopPlugin(app: Application) {
     const page = pages.get(document.name);
     if (!page) return;
     document.name = page.name;
-    document.frontmatter["group"] = page.group;
+    document.frontmatter.group = page.group;
     urls.set(document, page.url);
   });
 
@@ -136,7 +136,14 @@ export function typedocOptions(out: string, tsconfig: string): Partial<TypeDocOp
     // `npm test` type-checks the whole repository already; the site need not do it again.
     skipErrorChecking: true,
     treatWarningsAsErrors: true,
-    validation: { notExported: true, invalidLink: true, invalidPath: true, rewrittenLink: true, notDocumented: false, unusedMergeModuleWith: true },
+    validation: {
+      notExported: true,
+      invalidLink: true,
+      invalidPath: true,
+      rewrittenLink: true,
+      notDocumented: false,
+      unusedMergeModuleWith: true,
+    },
     hideGenerator: true,
     // The README's own title heads the home page; no second one from the project name.
     headings: { readme: false, document: false },

@@ -20,9 +20,7 @@ export const fromRepo = (path: string) => toPosix(relative(repoRoot, path));
 export function docsPages(): string[] {
   const docs = join(repoRoot, "docs");
   if (!existsSync(docs)) return [];
-  const files = (readdirSync(docs, { recursive: true, encoding: "utf8" }) as string[])
-    .map(toPosix)
-    .filter((file) => file.endsWith(".md"));
+  const files = (readdirSync(docs, { recursive: true, encoding: "utf8" }) as string[]).map(toPosix).filter((file) => file.endsWith(".md"));
   const rank = (file: string) => {
     const index = docsOrder.indexOf(file);
     return index === -1 ? docsOrder.length : index;

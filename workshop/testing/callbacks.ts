@@ -44,12 +44,7 @@ export async function callbackReady(run: FraudRun, name: string, guidance: strin
 }
 
 /** Sends the card holder's answer to the callback named `name` once its message is out. */
-export async function answerCallback(
-  run: FraudRun,
-  name: string,
-  reply: CustomerReply,
-  guidance: string,
-): Promise<DurableOperation> {
+export async function answerCallback(run: FraudRun, name: string, reply: CustomerReply, guidance: string): Promise<DurableOperation> {
   const operation = await callbackReady(run, name, guidance);
   const payload = typeof reply === "string" ? reply : JSON.stringify(reply);
   await settle(operation.sendCallbackSuccess(payload), guidance, name);
@@ -81,7 +76,10 @@ export function callbackTimeoutSeconds(operation: DurableOperation): number | un
 
 /** The callback of a `waitForCallback`: its status tells answered, timed out or still waiting. */
 export function callbackStatus(operation: DurableOperation): OperationStatus | undefined {
-  return operation.getChildOperations()?.find((child) => child.getType() === OperationType.CALLBACK)?.getStatus();
+  return operation
+    .getChildOperations()
+    ?.find((child) => child.getType() === OperationType.CALLBACK)
+    ?.getStatus();
 }
 
 /** An error whose stack starts at the test, so the report shows the test's line, not this file. */
@@ -111,11 +109,7 @@ async function settle(sending: Promise<unknown>, guidance: string, name: string)
 }
 
 /** What the execution did instead: `detail` for the second line, `hint` for a known mistake. */
-async function whyMissing(
-  run: FraudRun,
-  operation: DurableOperation,
-  name: string,
-): Promise<{ hint?: string; detail: string }> {
+async function whyMissing(run: FraudRun, operation: DurableOperation, name: string): Promise<{ hint?: string; detail: string }> {
   if (operation.getOperationData() !== undefined && !operation.isWaitForCallback()) {
     const detail = `"${name}" is a ${operation.getType() ?? "different"} operation, not a waitForCallback.`;
     if (operation.getType() !== OperationType.CALLBACK) return { detail };

@@ -26,7 +26,9 @@ if (file) {
   /** True for names and addresses that stay on this machine. */
   const isLocal = (host) => {
     if (host === undefined || host === null || host === "") return true; // Node's default: localhost
-    const name = String(host).toLowerCase().replace(/^\[|\]$/g, "");
+    const name = String(host)
+      .toLowerCase()
+      .replace(/^\[|\]$/g, "");
     if (loopbackNames.has(name) || name.endsWith(".localhost")) return true;
     if (net.isIPv4(name)) return name.startsWith("127.") || name === "0.0.0.0";
     if (net.isIPv6(name)) return name === "::1" || name === "::" || /^::ffff:127\./.test(name);

@@ -107,7 +107,10 @@ export type NoNetwork = { prefix: string[] } | { missing: string };
  */
 export function noNetwork(): NoNetwork {
   if (process.platform !== "linux") return { missing: `no network namespaces on ${process.platform} (unshare is Linux-only)` };
-  for (const prefix of [["unshare", "-n"], ["unshare", "-r", "-n"]]) {
+  for (const prefix of [
+    ["unshare", "-n"],
+    ["unshare", "-r", "-n"],
+  ]) {
     const probe = spawnSync(prefix[0] as string, [...prefix.slice(1), "true"], { stdio: "ignore", timeout: 5_000 });
     if (probe.error === undefined && probe.status === 0) return { prefix: [...prefix, "--"] };
   }
