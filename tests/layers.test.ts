@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { binOf } from "../workshop/checks/code.ts";
 import { repoRoot } from "../workshop/manifest.ts";
 
 const config = join(repoRoot, ".dependency-cruiser.cjs");
@@ -23,7 +24,7 @@ function cruise(files: Record<string, string>): { code: number | null; output: s
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), text);
   }
-  const bin = join(repoRoot, "node_modules", "dependency-cruiser", "bin", "dependency-cruiser.mjs");
+  const bin = binOf("dependency-cruiser", "bin/dependency-cruiser.mjs");
   const folders = [...new Set(Object.keys(files).map((path) => path.split("/")[0] as string))];
   const run = spawnSync(process.execPath, [bin, ...folders, "--config", config, "--output-type", "err"], { cwd: root, encoding: "utf8" });
   return { code: run.status, output: `${run.stdout}${run.stderr}` };

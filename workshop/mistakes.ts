@@ -83,10 +83,10 @@ export function patchedFiles(mistake: Mistake): Map<string, string> {
  */
 export const entriesDir = join(repoRoot, ".workshop", "mistakes");
 
-export const entryFile = (mistake: Mistake): string => join(entriesDir, folderName(mistake.module), `${mistake.name}.test.ts`);
+const entryFile = (mistake: Mistake): string => join(entriesDir, folderName(mistake.module), `${mistake.name}.test.ts`);
 
 /** The query value that marks a mistake's module graph: `01/<name>`. */
-export const mistakeTag = (mistake: Mistake): string => `${mistake.module.number}/${mistake.name}`;
+const mistakeTag = (mistake: Mistake): string => `${mistake.module.number}/${mistake.name}`;
 
 /** The mistake an entry file or a tagged module id belongs to. */
 export function mistakeOf(idOrEntry: string, catalogue = mistakes()): Mistake | undefined {

@@ -9,7 +9,7 @@ import { firstLines, run } from "./docs.ts";
 import type { CheckResult } from "./types.ts";
 
 // Not every package exports its package.json for require.resolve; npm ci puts them all here.
-const binOf = (pkg: string, file: string) => join(repoRoot, "node_modules", pkg, file);
+export const binOf = (pkg: string, file: string) => join(repoRoot, "node_modules", pkg, file);
 
 /** The folders of the layers, as dependency-cruiser walks them. */
 export const layerRoots = ["fraud", "modules", "solutions", "workshop", "infra", "operate", "tests", "vitest.config.ts"];
