@@ -100,7 +100,10 @@ export default defineConfig({
       moduleProject("solution"),
       ...(wantMistakes ? [mistakesProject()] : []),
       // Tests of the workshop itself: the domain, the tooling, the CDK app, service.json.
-      { extends: true, test: { name: "repo", include: ["tests/**/*.test.ts", "infra/**/*.test.ts", "operate/**/*.test.ts"] } },
+      {
+        extends: true,
+        test: { name: "repo", include: ["tests/**/*.test.ts", "infra/**/*.test.ts", "operate/**/*.test.ts"], isolate: false },
+      },
     ],
   },
 });

@@ -10,7 +10,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { repoRoot } from "../manifest.ts";
-import { checkSiteInBrowser, chromiumPath, openBrowser, searchTerm, type BrowserReport } from "../docs-site/browser.ts";
+import { checkSiteInBrowser, chromiumPath, openBrowser, searchTerm, type Browser, type BrowserReport } from "../docs-site/browser.ts";
+import { tally, underStrace, type Traced } from "../testing/offline.ts";
 import type { CheckResult } from "./types.ts";
 
 const group = "docs";
@@ -157,6 +158,26 @@ function browserResults(report: BrowserReport): CheckResult[] {
   );
 }
 
+const offlineName = "the check's Chromium looks nothing up and connects to nothing but 127.0.0.1 (seen by strace)";
+
+/**
+ * What strace saw Chromium do, in every process it started: no DNS lookup, no connection off
+ * this machine. Its own background requests (an update check, autofill) go to the proxy on
+ * 127.0.0.1 that holds and refuses them; they are listed to explain a failure.
+ */
+function chromiumOffline(traced: Traced, browser: Browser): CheckResult {
+  if ("missing" in traced) {
+    if (process.env.CI === "true")
+      return result(offlineName, false, `${traced.missing}; under CI=true this fails (.ci/run installs strace)`);
+    return { group, name: offlineName, ok: true, skipped: true, detail: traced.missing };
+  }
+  const seen = traced.read();
+  if (seen === undefined || seen.calls === 0) return result(offlineName, false, "strace recorded nothing: was Chromium traced?");
+  const held = browser.background.join("\n") || "(none)";
+  const problems = [...tally(seen.network.lookups).map((line) => `DNS lookup: ${line}`), ...tally(seen.network.connections)];
+  return result(offlineName, problems.length === 0, `${problems.join("\n")}\nChromium's own requests, held at the proxy:\n${held}`);
+}
+
 /** One verdict for all the browser checks when there is no Chromium: skipped, or failed under CI. */
 const inChromium = "the built site in Chromium (home page, module 07's diagram, search, offline)";
 
@@ -174,9 +195,14 @@ function noChromium(reason: string): CheckResult {
  */
 export async function siteChecks(): Promise<CheckResult[]> {
   const out = await mkdtemp(join(tmpdir(), "workshop-site-check-"));
+  const traceFolder = await mkdtemp(join(tmpdir(), "workshop-chromium-trace-"));
   const executable = chromiumPath();
+  const traced = existsSync(executable) ? underStrace(executable, traceFolder) : { missing: "no Chromium" };
+  const launched = Date.now();
   // Chromium starts while the site builds.
-  const browser = existsSync(executable) ? openBrowser(executable).catch((error: unknown) => error as Error) : undefined;
+  const browser = existsSync(executable)
+    ? openBrowser("missing" in traced ? executable : traced.executable).catch((error: unknown) => error as Error)
+    : undefined;
   try {
     const { check, built } = await buildSiteCheck(out);
     const results = [check];
@@ -199,12 +225,17 @@ export async function siteChecks(): Promise<CheckResult[]> {
     }
     try {
       if (!built) return [...results, result(inChromium, false, "the site did not build, so there is nothing to open")];
-      return [...results, ...browserResults(await checkSiteInBrowser(out, opened))];
+      results.push(...browserResults(await checkSiteInBrowser(out, opened)));
+      // Chromium's own requests come a few seconds after it starts: stay until the proxy has
+      // caught one, or 6 s after the start, so that strace watched long enough to see them.
+      while (opened.background.length === 0 && Date.now() - launched < 6_000) await new Promise((resolve) => setTimeout(resolve, 200));
     } finally {
       await opened.close();
     }
+    return [...results, chromiumOffline(traced, opened)];
   } finally {
     await rm(out, { recursive: true, force: true });
+    await rm(traceFolder, { recursive: true, force: true });
   }
 }
 

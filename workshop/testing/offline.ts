@@ -12,7 +12,7 @@
  * Where a witness is missing the test skips, naming it; under `CI=true` that skip fails.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -203,4 +203,30 @@ export function tally(entries: readonly string[]): string[] {
 export function skipOrFail(test: { skip(note?: string): void }, reason: string): void {
   if (process.env.CI === "true") throw new Error(`${reason}; under CI=true this fails instead of skipping`);
   test.skip(reason);
+}
+
+/** A program wrapped so that strace records its network calls, or why it cannot be. */
+export type Traced = { executable: string; read(): { network: StraceNetwork; calls: number } | undefined } | { missing: string };
+
+/**
+ * A shell script in `folder` that runs `executable` under strace, following every process it
+ * starts and recording each connect() and datagram to `folder/network.strace`. The seccomp
+ * filter stops only those calls, so the traced program runs at nearly full speed.
+ */
+export function underStrace(executable: string, folder: string): Traced {
+  if (process.platform !== "linux") return { missing: `strace is Linux-only; this is ${process.platform}` };
+  const strace = onPath("strace");
+  if (strace === undefined) return { missing: "no strace on PATH (apt-get install strace)" };
+  const traceFile = join(folder, "network.strace");
+  const wrapper = join(folder, "under-strace");
+  const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
+  const traced = "--seccomp-bpf -e trace=connect,sendto,sendmsg,sendmmsg -e signal=none";
+  writeFileSync(wrapper, `#!/bin/sh\nexec ${quote(strace)} -f -qq -yy ${traced} -o ${quote(traceFile)} ${quote(executable)} "$@"\n`);
+  chmodSync(wrapper, 0o755);
+  const read = () => {
+    if (!existsSync(traceFile)) return undefined;
+    const text = readFileSync(traceFile, "utf8");
+    return { network: parseStrace(text), calls: text.split("\n").filter(Boolean).length };
+  };
+  return { executable: wrapper, read };
 }
