@@ -100,6 +100,8 @@ export function run(file: string, args: readonly string[], { env, cwd, timeoutMs
       clearTimeout(timer);
       resolve({ code, stdout, stderr, ms: Date.now() - started });
     });
+    // A program may end without reading its input: that is its answer, not an error here.
+    child.stdin.on("error", () => {});
     child.stdin.end(input ?? "");
   });
 }
@@ -319,6 +321,8 @@ export function openAwsCli(aws: string, { env, cwd }: { env: NodeJS.ProcessEnv; 
     arm();
   });
   child.on("error", (error) => fail(`cannot start ${python.command}: ${error.message}`, true));
+  // A write after the process ended fails with EPIPE; its "close" above reports the end.
+  child.stdin.on("error", () => {});
   child.on("close", (code, signal) => fail(`exited with ${signal ?? `code ${code}`}`, true));
 
   return {
