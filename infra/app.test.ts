@@ -226,7 +226,7 @@ describe("the app's choices (CDK_VALIDATION=false)", () => {
   // The bundle of module 01 is read in cdk-command.test.ts, which synthesizes it through the cdk CLI.
   it("deploys the handler of the module given as context", async () => {
     const first = await synthesize({ ...skipBundling, module: "1", solution: "true" });
-    expect(first.workflow.entry).toMatch(/solutions[\\/]01-first-step[\\/]handler\.ts$/);
+    expect(first.workflow.path).toMatch(/solutions[\\/]01-first-step[\\/]handler\.ts$/);
     expect(onlyFunction(first.json)[1].Properties.Description).toContain("solutions/01-first-step/handler.ts");
   });
 

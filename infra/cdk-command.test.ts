@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../workshop/manifest.ts";
+import { chooseWorkflow, repoRoot, STACK_NAME } from "../workshop/manifest.ts";
 import {
   describeAttempts,
   learnerEnv,
@@ -19,14 +19,13 @@ import {
   type NetworkTrace,
 } from "../workshop/testing/offline.ts";
 import { HelpShown, MAX_VERIFICATION_TIMEOUT_SECONDS, UsageError, cdkBin, cdkInvocation, planCdkRun } from "./cdk-command.ts";
-import { STACK_NAME } from "./workflow-entry.ts";
 
 describe("npm run synth|deploy|destroy: arguments", () => {
   it("runs the cdk CLI from node_modules with this Node.js, no shell", () => {
     const run = planCdkRun(["synth"]);
     expect(run.action).toBe("synth");
     expect(run.context).toEqual({});
-    expect(run.workflow.entry).toMatch(/solutions[\\/]08-timeouts[\\/]handler\.ts$/);
+    expect(run.workflow.path).toMatch(/solutions[\\/]08-timeouts[\\/]handler\.ts$/);
     const { command, args } = cdkInvocation(run);
     expect(command).toBe(process.execPath);
     expect(args).toEqual([cdkBin(), "synth"]);
@@ -38,7 +37,7 @@ describe("npm run synth|deploy|destroy: arguments", () => {
     for (const given of ["1", "01", "first-step", "01-first-step"]) {
       const run = planCdkRun(["deploy", "--module", given]);
       expect(run.context, given).toEqual({ module: "01" });
-      expect(run.workflow.entry).toMatch(/modules[\\/]01-first-step[\\/]handler\.ts$/);
+      expect(run.workflow.path).toMatch(/modules[\\/]01-first-step[\\/]handler\.ts$/);
     }
   });
 
@@ -75,8 +74,12 @@ describe("npm run synth|deploy|destroy: arguments", () => {
     ]);
   });
 
-  it("deploys the finished workflow for modules without a handler", () => {
-    expect(planCdkRun(["synth", "--module", "09"]).workflow.entry).toMatch(/solutions[\\/]08-timeouts[\\/]handler\.ts$/);
+  it("deploys the finished workflow for modules without a handler, and the app is told the same", () => {
+    const run = planCdkRun(["synth", "--module", "09"]);
+    expect(run.workflow.path).toMatch(/solutions[\\/]08-timeouts[\\/]handler\.ts$/);
+    // The app resolves the context with the same model (infra/fraud-app.ts): not module 08's starter.
+    expect(run.context.module).toBe("09");
+    expect(chooseWorkflow(run.context.module, { solution: run.context.solution === "true" }).described).toBe(run.workflow.described);
   });
 
   it("stops with one line listing the valid modules for an unknown module (exit code 2)", () => {

@@ -11,8 +11,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError, Option } from "commander";
-import { repoRoot } from "../workshop/manifest.ts";
-import { STACK_NAME, chooseWorkflow, type WorkflowChoice } from "./workflow-entry.ts";
+import { chooseWorkflow, findModule, repoRoot, STACK_NAME, type Workflow } from "../workshop/manifest.ts";
 
 export const actions = ["synth", "deploy", "destroy"] as const;
 export type CdkAction = (typeof actions)[number];
@@ -23,7 +22,7 @@ export interface CdkRun {
   context: Record<string, string>;
   /** Options this command does not know, passed to `cdk` as given (`--profile dev`, `--require-approval never`). */
   passThrough: string[];
-  workflow: WorkflowChoice;
+  workflow: Workflow;
   mine: boolean;
 }
 
@@ -111,7 +110,7 @@ export function planCdkRun(argv: readonly string[], write: (text: string) => voi
   }
   const options = command.opts<{ module?: string; solution?: boolean; verificationTimeout?: string; myStack?: boolean }>();
 
-  let workflow: WorkflowChoice;
+  let workflow: Workflow;
   try {
     workflow = chooseWorkflow(options.module, { solution: options.solution === true });
   } catch (error) {
@@ -119,7 +118,8 @@ export function planCdkRun(argv: readonly string[], write: (text: string) => voi
   }
 
   const context: Record<string, string> = {};
-  if (options.module !== undefined) context.module = workflow.module.number;
+  // The module asked for, which the app resolves as this command did (09 and 10: the finished workflow).
+  if (options.module !== undefined) context.module = findModule(options.module).number;
   if (options.solution) context.solution = "true";
   if (options.verificationTimeout !== undefined) context.verificationTimeoutSeconds = options.verificationTimeout;
   if (options.myStack) context.stack = "mine";
@@ -144,7 +144,9 @@ export function cdkInvocation(run: CdkRun): { command: string; args: string[] } 
 function summary(run: CdkRun): string {
   const verb = { synth: "Synthesizing", deploy: "Deploying", destroy: "Destroying" }[run.action];
   const stack = run.mine ? "your modules/09-deploy/stack.ts" : "the finished stack";
-  return run.action === "destroy" ? `${verb} stack ${STACK_NAME}.` : `${verb} ${run.workflow.label} with ${stack} as stack ${STACK_NAME}.`;
+  return run.action === "destroy"
+    ? `${verb} stack ${STACK_NAME}.`
+    : `${verb} ${run.workflow.described} with ${stack} as stack ${STACK_NAME}.`;
 }
 
 async function main(): Promise<number> {

@@ -15,8 +15,7 @@ import { App, Duration, Validations, type AppProps } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { DEFAULT_VERIFICATION_TIMEOUT_SECONDS } from "../fraud/settings.ts";
 import type { FraudCheckStack } from "../solutions/09-deploy/stack.ts";
-import { repoRoot } from "../workshop/manifest.ts";
-import { FUNCTION_NAME, STACK_NAME, chooseWorkflow, type WorkflowChoice } from "./workflow-entry.ts";
+import { chooseWorkflow, FUNCTION_NAME, repoRoot, STACK_NAME, type Workflow } from "../workshop/manifest.ts";
 
 export type StackSource = "solution" | "mine";
 
@@ -31,7 +30,7 @@ const stackModules: Record<StackSource, () => Promise<{ FraudCheckStack: StackCl
 export interface FraudApp {
   app: App;
   stack: FraudCheckStack;
-  workflow: WorkflowChoice;
+  workflow: Workflow;
   stackSource: StackSource;
 }
 
@@ -64,11 +63,11 @@ export async function createFraudApp(props: AppProps = {}): Promise<FraudApp> {
   const { FraudCheckStack: Stack } = await stackModules[stackSource]();
 
   const stack = new Stack(app, STACK_NAME, {
-    description: `Workshop: durable fraud check (${workflow.label})`,
-    entry: workflow.entry,
+    description: `Workshop: durable fraud check (${workflow.described})`,
+    entry: workflow.path,
     functionName: FUNCTION_NAME,
     projectRoot: repoRoot,
-    workflowLabel: workflow.label,
+    workflowLabel: workflow.described,
     verificationTimeout: verificationTimeoutFrom(context("verificationTimeoutSeconds")),
   });
 

@@ -4,7 +4,7 @@
  */
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { type Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { FUNCTION_NAME } from "../infra/workflow-entry.ts";
+import { FUNCTION_NAME } from "../workshop/manifest.ts";
 
 /**
  * The alias the deploy module publishes. `--function-name` defaults to it; pass the

@@ -13,14 +13,13 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
-import { UnknownModuleError } from "../workshop/manifest.ts";
 import { captureDurableLogs } from "../workshop/durable-logs.ts";
 import { moduleListHelp } from "../workshop/cli/options.ts";
 import { DEFAULT_FUNCTION_NAME, LATEST } from "./local-api/names.ts";
 import { MAX_ENDED_EXECUTIONS } from "./local-api/registry.ts";
 import { HOST, startLocalApi, type LocalApi } from "./local-api/server.ts";
 import { shutdown } from "./local-api/shutdown.ts";
-import { chooseWorkflow, durations, executionTimeoutSeconds, loadHandler, UsageError } from "./local-api/workflow.ts";
+import { durations, executionTimeoutSeconds, loadHandler, UsageError, workflowFor } from "./local-api/workflow.ts";
 
 export const DEFAULT_PORT = 9090;
 
@@ -93,7 +92,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   let label = "the workflow";
   try {
     const { verification, reviewHold } = durations();
-    const workflow = chooseWorkflow(options);
+    const workflow = workflowFor(options);
     label = workflow.label;
     const handler = await loadHandler(workflow);
     api = await startLocalApi({
@@ -105,7 +104,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     });
     process.stdout.write(startupMessage(api, workflow.label, verification, reviewHold));
   } catch (error) {
-    if (error instanceof UsageError || error instanceof UnknownModuleError) program.error(error.message, { exitCode: 2 });
+    if (error instanceof UsageError) program.error(error.message, { exitCode: 2 });
     if (error instanceof Error && "code" in error && error.code === "EADDRINUSE") {
       program.error(`Port ${options.port} on ${HOST} is in use: pass --port with another number, or --port 0 for a free one.`, {
         exitCode: 1,

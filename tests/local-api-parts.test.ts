@@ -14,11 +14,10 @@ import { checkCallbackId, executionArn, LocalFunction, parseFunctionName } from 
 import { page } from "../operate/local-api/paging.ts";
 import { route } from "../operate/local-api/routes.ts";
 import { describeShutdown } from "../operate/local-api/shutdown.ts";
-import { chooseWorkflow, UsageError } from "../operate/local-api/workflow.ts";
+import { UsageError, workflowFor } from "../operate/local-api/workflow.ts";
 import { asSent, signingRegion, type ApiRequest } from "../operate/local-api/wire.ts";
 import { CALLBACK_RESULT_MAX_BYTES, ERROR_FIELDS_MAX_BYTES, errorFieldsBytes } from "../operate/limits.ts";
 import { callbackResult, errorObjectBody } from "../operate/local-api/payloads.ts";
-import { UnknownModuleError } from "../workshop/manifest.ts";
 
 const arn = executionArn("us-east-1", "durable-fraud-check", "1", "tx-1001", "3f6c1e2a-7b5d-4c1e-9a8f-2d4b6c8e0a1f");
 
@@ -257,11 +256,14 @@ describe("history", () => {
 
 describe("the workflow it runs and its command line", () => {
   it("runs the finished workflow by default, a learner's module or its solution on request", () => {
-    expect(chooseWorkflow({}).label).toBe("solutions/08-timeouts/handler.ts");
-    expect(chooseWorkflow({ module: "6" }).label).toBe("modules/06-callbacks/handler.ts");
-    expect(chooseWorkflow({ module: "callbacks", solution: true }).label).toBe("solutions/06-callbacks/handler.ts");
-    expect(() => chooseWorkflow({ module: "09" })).toThrow(UsageError);
-    expect(() => chooseWorkflow({ module: "42" })).toThrow(UnknownModuleError);
+    expect(workflowFor({}).label).toBe("solutions/08-timeouts/handler.ts");
+    expect(workflowFor({ module: "6" }).label).toBe("modules/06-callbacks/handler.ts");
+    expect(workflowFor({ module: "callbacks", solution: true }).label).toBe("solutions/06-callbacks/handler.ts");
+    expect(workflowFor({ module: "09" }).label, "module 09 deploys the finished workflow; it runs it too").toBe(
+      "solutions/08-timeouts/handler.ts",
+    );
+    expect(() => workflowFor({ module: "42" })).toThrow(UsageError);
+    expect(() => workflowFor({ module: "42" })).toThrow(/Valid modules/);
   });
 
   it("takes --module, --solution, --port and --function-name, and explains itself in --help", () => {

@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { applyPatch, parsePatch } from "diff";
-import { folderName, modules, repoRoot, solutionDir, type WorkshopModule } from "./manifest.ts";
+import { folderName, modules, repoPath, repoRoot, solutionDir, type WorkshopModule } from "./manifest.ts";
 
 export interface Mistake {
   module: WorkshopModule;
@@ -45,7 +45,7 @@ export function mistakes(): Mistake[] {
           module,
           name,
           misconception,
-          path: relative(repoRoot, join(folder, file)).split("\\").join("/"),
+          path: repoPath(join(folder, file)),
           project: `mistake:${module.number}:${name}`,
         };
       });

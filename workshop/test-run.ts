@@ -13,10 +13,9 @@
  * `settleMs` after every file reported its results, or `deadlineMs` after it began, and says
  * which test files had not finished.
  */
-import { relative } from "node:path";
 import type { Reporter, TestCase, TestModule, TestSpecification, Vitest } from "vitest/node";
 import { startVitest } from "vitest/node";
-import { moduleOfPath, repoRoot, type WorkshopModule } from "./manifest.ts";
+import { moduleOfPath, repoPath, repoRoot, type WorkshopModule } from "./manifest.ts";
 import { mistakeOf, mistakes, type Mistake } from "./mistakes.ts";
 
 /**
@@ -102,7 +101,6 @@ export function deadlineFor(requestedMs: number | undefined): number {
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
-const relativePath = (path: string) => relative(repoRoot, path).split("\\").join("/");
 const firstLine = (message: string | undefined) => (message ?? "").split("\n")[0] ?? "";
 
 /** The project a result belongs to: a mistake's own name for the catalogue's entry files. */
@@ -117,7 +115,7 @@ function fileOutcome(testModule: TestModule): FileOutcome {
   const errors = testModule.errors().map((error) => firstLine(error.message));
   return {
     project: projectOf(testModule.project.name, testModule.moduleId),
-    file: relativePath(testModule.moduleId),
+    file: repoPath(testModule.moduleId),
     module: moduleOfPath(testModule.moduleId),
     loaded: errors.length === 0,
     errors,
@@ -129,7 +127,7 @@ function testOutcome(testCase: TestCase): TestOutcome {
   const result = testCase.result();
   return {
     project: projectOf(testCase.project.name, testCase.module.moduleId),
-    file: relativePath(testCase.module.moduleId),
+    file: repoPath(testCase.module.moduleId),
     module: moduleOfPath(testCase.module.moduleId),
     name: testCase.fullName,
     state: result.state,
@@ -158,7 +156,7 @@ export async function runTests({
   const unhandled: string[] = [];
 
   // Which files vitest planned, and which have reported their end, keyed `project: file`.
-  const key = (project: string, moduleId: string) => `${project}: ${relativePath(moduleId)}`;
+  const key = (project: string, moduleId: string) => `${project}: ${repoPath(moduleId)}`;
   const planned = new Set<string>();
   const ended = new Set<string>();
   // Every timer of this run, cleared when it ends so that none keeps the process alive.

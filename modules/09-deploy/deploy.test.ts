@@ -4,8 +4,7 @@ import { join } from "node:path";
 import { App, Duration } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { FUNCTION_NAME, chooseWorkflow } from "../../infra/workflow-entry.ts";
-import { repoRoot } from "../../workshop/manifest.ts";
+import { chooseWorkflow, FUNCTION_NAME, repoRoot } from "../../workshop/manifest.ts";
 import { guideFor } from "../../workshop/testing/guidance.ts";
 import { EXECUTION_MARGIN, FraudCheckStack, executionTimeoutFor, type FraudCheckStackProps } from "./stack.ts";
 
@@ -14,7 +13,7 @@ const { todo } = guide;
 const file = "stack.ts";
 
 // The finished workflow; these tests look at the template only, so nothing is bundled.
-const entry = chooseWorkflow().entry;
+const entry = chooseWorkflow().path;
 const oneDay = Duration.days(1);
 
 /** What went wrong when the stack did not synthesize, as the next thing to do. */

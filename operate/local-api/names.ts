@@ -5,13 +5,14 @@
  * pointing to it, and `$LATEST`. Durable functions are invoked by a qualified name only, so
  * an execution's ARN always names a version: `...:function:NAME:1/durable-execution/...`.
  */
+import { FUNCTION_NAME } from "../../workshop/manifest.ts";
 import { invalidParameter, notFound, validationError } from "./errors.ts";
 
 /** A made-up account: every ARN the endpoint hands out says it is local. */
 export const LOCAL_ACCOUNT = "000000000000";
 export const DEFAULT_REGION = "us-east-1";
 /** The name the module 10 guide and `npm run invoke` use. */
-export const DEFAULT_FUNCTION_NAME = "durable-fraud-check";
+export const DEFAULT_FUNCTION_NAME = FUNCTION_NAME;
 export const ALIAS = "live";
 export const PUBLISHED_VERSION = "1";
 export const LATEST = "$LATEST";

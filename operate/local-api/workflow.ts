@@ -1,16 +1,11 @@
 /**
- * Which workflow the endpoint runs, and the durations it runs with.
- *
- * By default the finished workflow (the solution of the last module with a `handler.ts`);
- * with `--module NN`, the learner's `modules/NN-slug/handler.ts`; with `--solution` too,
- * that module's solution.
+ * The workflow the endpoint runs (the module model decides which: workshop/manifest.ts), how
+ * it is loaded, and the durations it runs with.
  */
-import { existsSync } from "node:fs";
-import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
 import { reviewHoldSeconds, verificationTimeoutSeconds } from "../../fraud/settings.ts";
-import { findModule, modules, repoRoot, solutionDir, starterDir, type WorkshopModule } from "../../workshop/manifest.ts";
+import { chooseWorkflow, MissingWorkflowError, UnknownModuleError, type Workflow } from "../../workshop/manifest.ts";
 
 /** A choice the command line cannot run; the entry ends with exit code 2. */
 export class UsageError extends Error {
@@ -20,29 +15,14 @@ export class UsageError extends Error {
 /** The margin the deploy module adds to the verification timeout for the execution timeout (EXECUTION_MARGIN, one hour). */
 export const EXECUTION_MARGIN_SECONDS = 3600;
 
-export interface Workflow {
-  module: WorkshopModule;
-  /** Absolute path of the handler file. */
-  path: string;
-  /** The path relative to the repository, for messages. */
-  label: string;
-}
-
-/** The finished workflow: the last module whose learner file is a handler. */
-export const finishedModule = (): WorkshopModule =>
-  [...modules].reverse().find((module) => module.files.includes("handler.ts")) as WorkshopModule;
-
-export function chooseWorkflow({ module, solution = false }: { module?: string; solution?: boolean }): Workflow {
-  const chosen = module === undefined ? finishedModule() : findModule(module);
-  if (!chosen.files.includes("handler.ts")) {
-    const last = finishedModule().number;
-    throw new UsageError(`Module ${chosen.number} (${chosen.title}) has no workflow to run; pick one of 01-${last}.`);
+/** The workflow for `--module` and `--solution`; a module or file that is not there is a usage error. */
+export function workflowFor({ module, solution = false }: { module?: string; solution?: boolean }): Workflow {
+  try {
+    return chooseWorkflow(module, { solution });
+  } catch (error) {
+    if (error instanceof UnknownModuleError || error instanceof MissingWorkflowError) throw new UsageError(error.message);
+    throw error;
   }
-  const useSolution = module === undefined || solution;
-  const path = join(useSolution ? solutionDir(chosen) : starterDir(chosen), "handler.ts");
-  const label = relative(repoRoot, path).split("\\").join("/");
-  if (!existsSync(path)) throw new UsageError(`${label} does not exist. Restore it: npm run reset -- ${chosen.number}`);
-  return { module: chosen, path, label };
 }
 
 /** Imports a workflow's `handler`. */

@@ -7,13 +7,14 @@
  * The module 10 guide uses the same names and ids, so what its commands print in the tests
  * is what the guide shows.
  */
+import { FUNCTION_NAME } from "../../workshop/manifest.ts";
 
 /** 2026-01-31T10:00:00Z, the moment every sample execution starts. */
 const START = 1_769_853_600;
 
 const REGION = "us-east-1";
 const ACCOUNT = "111122223333";
-const FUNCTION = "durable-fraud-check";
+const FUNCTION = FUNCTION_NAME;
 const EXECUTION_ID = "3f6c1e2a-7b5d-4c1e-9a8f-2d4b6c8e0a1f";
 
 const event = { id: 1001, amount: 6500, location: "Seattle, WA", vendor: "Outdoor Gear Co" };

@@ -9,7 +9,7 @@ import { constants, copyFileSync, existsSync, mkdirSync, renameSync, rmSync, wri
 import { dirname, join, relative } from "node:path";
 import { confirm } from "@inquirer/prompts";
 import pc from "picocolors";
-import { folderName, repoRoot } from "../manifest.ts";
+import { folderName, repoPath, repoRoot } from "../manifest.ts";
 import { learnerFiles, pristineStarter, resolveCommit, UnknownRefError } from "../starter-files.ts";
 import { moduleArgument, moduleCommand } from "./options.ts";
 
@@ -57,7 +57,7 @@ function backUp(path: string, stamp: string): string {
     const name = attempt === 1 ? target : `${target}-${attempt}`;
     try {
       copyFileSync(join(repoRoot, path), name, constants.COPYFILE_EXCL);
-      return relative(repoRoot, name).split("\\").join("/");
+      return repoPath(name);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }

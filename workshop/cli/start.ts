@@ -2,8 +2,6 @@
  * `npm start`: runs a fraud-check workflow on the local durable runtime for sample
  * transactions, and prints each execution's operations, timing and result.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
 import Table from "cli-table3";
@@ -11,8 +9,8 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import pc from "picocolors";
 import type { DurableLogLine } from "../durable-logs.ts";
 import type { Answer, ExecutionReport } from "../local-execution.ts";
-import { folderName, modules, solutionDir, starterDir, type WorkshopModule } from "../manifest.ts";
-import { moduleArgument, moduleListHelp } from "./options.ts";
+import { chooseWorkflow, MissingWorkflowError, UnknownModuleError } from "../manifest.ts";
+import { moduleListHelp } from "./options.ts";
 
 const number = (name: string) => (value: string) => {
   const parsed = Number(value);
@@ -39,18 +37,15 @@ const program = new Command("start")
 
 const options = program.opts<{ module?: string; solution?: boolean; amount?: number; score?: number; answer?: Answer }>();
 
-/** The finished workflow: the last module whose learner file is a handler. */
-const finishedModule = [...modules].reverse().find((module) => module.files.includes("handler.ts")) as WorkshopModule;
-const chosen = options.module === undefined ? finishedModule : moduleArgument(program, options.module);
-if (!chosen.files.includes("handler.ts")) {
-  program.error(`Module ${chosen.number} (${chosen.title}) has no workflow to run; pick one of 01-${finishedModule.number}.`, {
-    exitCode: 2,
-  });
-}
-const useSolution = options.module === undefined || options.solution === true;
-const handlerPath = join(useSolution ? solutionDir(chosen) : starterDir(chosen), "handler.ts");
-const label = `${useSolution ? "solutions" : "modules"}/${folderName(chosen)}/handler.ts`;
-if (!existsSync(handlerPath)) program.error(`${label} does not exist. Restore it: npm run reset -- ${chosen.number}`);
+// The module model decides which workflow runs (09 and 10 run the finished one, as they deploy it).
+const workflow = (() => {
+  try {
+    return chooseWorkflow(options.module, { solution: options.solution === true });
+  } catch (error) {
+    if (error instanceof UnknownModuleError || error instanceof MissingWorkflowError) return program.error(error.message, { exitCode: 2 });
+    throw error;
+  }
+})();
 
 const samples = [
   { id: 1001, amount: 4.5, location: "Seattle, WA", vendor: "Corner Coffee" },
@@ -117,8 +112,8 @@ function printReport(report: ExecutionReport, logs: DurableLogLine[]) {
 const { LocalDurableTestRunner } = await import("@aws/durable-execution-sdk-js-testing");
 const { captureDurableLogs } = await import("../durable-logs.ts");
 const { runLocally } = await import("../local-execution.ts");
-const { handler } = (await import(pathToFileURL(handlerPath).href)) as { handler: DurableLambdaHandler };
-console.log(pc.bold(`Running ${label} on the local durable runtime (waits are skipped).`));
+const { handler } = (await import(pathToFileURL(workflow.path).href)) as { handler: DurableLambdaHandler };
+console.log(pc.bold(`Running ${workflow.label} on the local durable runtime (waits are skipped).`));
 
 await LocalDurableTestRunner.setupTestEnvironment({ skipTime: true });
 let failed = 0;

@@ -27,7 +27,7 @@ import { Command, CommanderError, InvalidArgumentError } from "commander";
 import pc from "picocolors";
 import type { FraudCheckResult } from "../../fraud/results.ts";
 import { DEFAULT_FUNCTION } from "../../operate/connection.ts";
-import { findModule, UnknownModuleError, type WorkshopModule } from "../manifest.ts";
+import { findModule, UnknownModuleError, workflowModule, type WorkshopModule } from "../manifest.ts";
 import { moduleListHelp } from "./options.ts";
 
 export interface Io {
@@ -95,8 +95,8 @@ export const smokeCases: SmokeCase[] = [
   },
 ];
 
-/** The workflow stage a module deploys: its own number, or the finished workflow (08) for 09 and 10. */
-export const stageOf = (module: WorkshopModule): number => Math.min(Number(module.number), 8);
+/** The workflow stage a module deploys: its own number, or the finished workflow's for 09 and 10. */
+export const stageOf = (module: WorkshopModule): number => Number(workflowModule(module).number);
 
 const withTimeout = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
   new Promise<T>((resolvePromise, reject) => {

@@ -25,8 +25,8 @@ import {
   type DocumentReflection,
   type TypeDocOptions,
 } from "typedoc";
-import { folderName, modules, repoRoot } from "../manifest.ts";
-import { apiEntryPoints, docsPages, fromRepo, moduleGuides, moduleGuideTitle, pageTitle } from "./pages.ts";
+import { folderName, modules, repoPath, repoRoot } from "../manifest.ts";
+import { apiEntryPoints, docsPages, moduleGuides, moduleGuideTitle, pageTitle } from "./pages.ts";
 
 /** The site's navigation groups, in this order. */
 export const siteGroups = { modules: "Workshop modules", docs: "Guides", api: "API reference" } as const;
@@ -44,7 +44,7 @@ function workshopPlugin(app: Application) {
     pages.set(`modules/${folder}/README`, { name: moduleGuideTitle(module), group: siteGroups.modules, url: `guides/${folder}` });
   }
   for (const page of docsPages()) {
-    const path = fromRepo(page).replace(/\.md$/, "");
+    const path = repoPath(page).replace(/\.md$/, "");
     pages.set(path, { name: pageTitle(page), group: siteGroups.docs, url: path.replace(/\/README$/, "/index") });
   }
   const urls = new WeakMap<Reflection, string>();
@@ -82,7 +82,7 @@ function workshopPlugin(app: Application) {
       for (const [name, path] of event.project.files.getNameToAbsoluteMap()) {
         if (/\.(md|markdown)$/i.test(name)) {
           app.logger.warn(
-            `A Markdown link points to ${fromRepo(path)}, which is not a page of the site (README, docs/, module guides); ` +
+            `A Markdown link points to ${repoPath(path)}, which is not a page of the site (README, docs/, module guides); ` +
               `typedoc copied it as media/${name}. Link to a page of the site instead.`,
           );
         }

@@ -4,17 +4,13 @@
  * purpose (no typedoc): the checks of `npm test` import it too.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
-import { folderName, modules, repoRoot, solutionDir, type WorkshopModule } from "../manifest.ts";
-
-/** The finished workflow: module 08's solution, `solutions/08-timeouts/handler.ts`. */
-export const finishedWorkflow = join(solutionDir(modules.find((module) => module.slug === "timeouts") as WorkshopModule), "handler.ts");
+import { join } from "node:path";
+import { chooseWorkflow, folderName, modules, repoPath, repoRoot, type WorkshopModule } from "../manifest.ts";
 
 /** The pages of `docs/` in reading order: these first when present, then any other, by name. */
 const docsOrder = ["README.md", "setup.md", "concepts.md", "operating.md", "troubleshooting.md", "glossary.md"];
 
 export const toPosix = (path: string) => path.split("\\").join("/");
-export const fromRepo = (path: string) => toPosix(relative(repoRoot, path));
 
 /** Every Markdown file under `docs/`, in reading order (absolute paths). */
 export function docsPages(): string[] {
@@ -39,7 +35,7 @@ export function apiEntryPoints(): string[] {
     .filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts"))
     .sort()
     .map((file) => join(fraud, file));
-  return [...domain, finishedWorkflow];
+  return [...domain, chooseWorkflow().path];
 }
 
 /** A page's title: its first `# ` heading, else its file name. */
@@ -66,7 +62,7 @@ export function mermaidSources(): { where: string; source: string }[] {
       const start = index;
       const body: string[] = [];
       for (index += 1; index < lines.length && lines[index]?.trim() !== "```"; index += 1) body.push(lines[index] as string);
-      diagrams.push({ where: `${fromRepo(file)}:${start + 1}`, source: body.join("\n") });
+      diagrams.push({ where: `${repoPath(file)}:${start + 1}`, source: body.join("\n") });
     }
   }
   return diagrams;

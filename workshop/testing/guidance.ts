@@ -4,9 +4,8 @@
  * Every assertion in a module's tests carries one, so a learner who runs the tests on an
  * untouched starter reads which TODO to do, in which file, and what was expected.
  */
-import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { repoRoot } from "../manifest.ts";
+import { repoPath } from "../manifest.ts";
 
 export interface Guide {
   /** `TODO 2 in modules/01-first-step/handler.ts: <what is expected>` */
@@ -22,7 +21,7 @@ export interface Guide {
 
 /** Builds the guide for the module whose test file is `testFileUrl` (pass `import.meta.url`). */
 export function guideFor(testFileUrl: string): Guide {
-  const testPath = relative(repoRoot, fileURLToPath(testFileUrl)).split("\\").join("/");
+  const testPath = repoPath(fileURLToPath(testFileUrl));
   const folder = testPath.slice(0, testPath.lastIndexOf("/"));
   return {
     folder,
