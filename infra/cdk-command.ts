@@ -6,11 +6,11 @@
  * does the same. The CLI is started with this Node.js binary and no shell, on every platform.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
 import { Command, CommanderError, Option } from "commander";
+import { type Io, processIo, runIfEntry, UsageError } from "../workshop/command.ts";
 import { chooseWorkflow, findModule, repoRoot, STACK_NAME, type Workflow } from "../workshop/manifest.ts";
 
 export const actions = ["synth", "deploy", "destroy"] as const;
@@ -24,11 +24,6 @@ export interface CdkRun {
   passThrough: string[];
   workflow: Workflow;
   mine: boolean;
-}
-
-/** A mistake on the command line: one line for the learner, exit code 2. */
-export class UsageError extends Error {
-  readonly exitCode = 2;
 }
 
 /** `--help` was shown: nothing to run, exit code 0. */
@@ -149,20 +144,21 @@ function summary(run: CdkRun): string {
     : `${verb} ${run.workflow.described} with ${stack} as stack ${STACK_NAME}.`;
 }
 
-async function main(): Promise<number> {
+/** Runs the command with `argv` (the words after `npm run synth|deploy|destroy --`); resolves to the exit code. */
+export async function cdkMain(argv: readonly string[], io: Io = processIo): Promise<number> {
   let run: CdkRun;
   try {
-    run = planCdkRun(process.argv.slice(2));
+    run = planCdkRun(argv, (text) => io.out(text));
   } catch (error) {
     if (error instanceof HelpShown) return 0;
     if (error instanceof UsageError) {
-      console.error(error.message);
-      return error.exitCode;
+      io.err(`${error.message}\n`);
+      return 2;
     }
     throw error;
   }
 
-  console.error(summary(run));
+  io.err(`${summary(run)}\n`);
   const { command, args } = cdkInvocation(run);
   const child = spawn(command, args, { cwd: repoRoot, stdio: "inherit" });
   // Ctrl-C reaches the cdk CLI too; let it finish (or roll back) and report, then exit with it.
@@ -174,13 +170,4 @@ async function main(): Promise<number> {
   }).finally(() => process.off("SIGINT", ignore));
 }
 
-/** True when this file is the script Node.js was asked to run (not imported by a test). */
-function isMain(): boolean {
-  const script = process.argv[1];
-  if (script === undefined || !existsSync(script)) return false;
-  const here = realpathSync(fileURLToPath(import.meta.url));
-  const there = realpathSync(resolve(script));
-  return process.platform === "win32" ? here.toLowerCase() === there.toLowerCase() : here === there;
-}
-
-if (isMain()) process.exitCode = await main();
+await runIfEntry(import.meta.url, cdkMain);

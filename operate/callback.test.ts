@@ -126,14 +126,14 @@ describe("npm run callback", () => {
     }
   });
 
-  it("runs as `npm run callback` does: a missing callback id exits 1 with one line", async () => {
+  it("runs as `npm run callback` does: a missing callback id exits 2 with one line", async () => {
     const home = makeCliHome();
     try {
       const bad = await run(process.execPath, ["operate/callback.ts", "approve", "--endpoint-url", recorder.url], {
         env: home.env,
         cwd: repoRoot,
       });
-      expect(bad.code).toBe(1);
+      expect(bad.code, "a usage error").toBe(2);
       expect(bad.stderr.trim().split("\n")).toEqual(["error: required option '--callback-id <id>' not specified"]);
       expect(recorder.requests).toHaveLength(0);
     } finally {

@@ -5,8 +5,6 @@
  * The FraudDetection sample's `send-callback.sh`, with the AWS SDK: no shell, no prompts,
  * and an approval that really says `{"approved":true}` (a decline says `false`).
  */
-import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Argument, Command, InvalidArgumentError } from "commander";
 import {
   answerCommand,
@@ -18,16 +16,8 @@ import {
   FAILURE_TYPE,
   type Answer,
 } from "./answers.ts";
-import {
-  configure,
-  describeFailure,
-  lambdaClient,
-  processIo,
-  runCommand,
-  withConnectionOptions,
-  type ConnectionOptions,
-  type Io,
-} from "./connection.ts";
+import { commandLine, type Io, processIo, runCommand, runIfEntry, UsageError } from "../workshop/command.ts";
+import { describeFailure, lambdaClient, withConnectionOptions, type ConnectionOptions } from "./connection.ts";
 
 interface CallbackOptions extends ConnectionOptions {
   callbackId: string;
@@ -49,7 +39,7 @@ const what: Record<Answer, string> = {
 /** Runs the tool with `argv` (the words after `npm run callback --`); resolves to the exit code. */
 export async function callbackMain(argv: readonly string[], io: Io = processIo): Promise<number> {
   let exitCode = 0;
-  const command = configure(
+  const command = commandLine(
     withConnectionOptions(
       new Command("npm run callback --")
         .description("Answer a verification callback of a running fraud check, as the card holder.")
@@ -74,11 +64,7 @@ Examples:
     )
     .action(async (answer: Answer, options: CallbackOptions) => {
       const refused = checkAnswer(answer, options.message);
-      if (refused) {
-        io.err(`error: ${refused}\n`);
-        exitCode = 1;
-        return;
-      }
+      if (refused) throw new UsageError(`error: ${refused}`);
       const client = lambdaClient(options);
       try {
         await client.send(answerCommand(options.callbackId, answer, options.message));
@@ -90,9 +76,8 @@ Examples:
         client.destroy();
       }
     });
-  const parsed = await runCommand(command, argv);
+  const parsed = await runCommand(command, argv, io);
   return parsed || exitCode;
 }
 
-const runDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (runDirectly) process.exitCode = await callbackMain(process.argv.slice(2));
+await runIfEntry(import.meta.url, callbackMain);

@@ -3,7 +3,7 @@
  * the client built from them, and one-line error messages.
  */
 import { LambdaClient } from "@aws-sdk/client-lambda";
-import { type Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { type Command, InvalidArgumentError, Option } from "commander";
 import { FUNCTION_NAME } from "../workshop/manifest.ts";
 
 /**
@@ -17,17 +17,6 @@ export interface ConnectionOptions {
   endpointUrl?: string;
   profile?: string;
 }
-
-/** Where the tools write; tests pass their own. */
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-export const processIo: Io = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
 
 /** Adds `--region`, `--profile` and `--endpoint-url` to a command. */
 export function withConnectionOptions(command: Command): Command {
@@ -51,29 +40,6 @@ export function lambdaClient({ region, endpointUrl, profile }: ConnectionOptions
     ...(endpointUrl ? { endpoint: endpointUrl } : {}),
     maxAttempts: 2,
   });
-}
-
-/** Commander set up to report errors in one line and return exit codes instead of exiting. */
-export function configure(command: Command, io: Io): Command {
-  return command
-    .exitOverride()
-    .showHelpAfterError(false)
-    .configureOutput({
-      writeOut: (text) => io.out(text),
-      writeErr: (text) => io.err(text),
-      outputError: (text, write) => write(`${text.trim().split("\n")[0]}\n`),
-    });
-}
-
-/** Runs a configured command; returns the exit code (0 for `--help`). */
-export async function runCommand(command: Command, argv: readonly string[]): Promise<number> {
-  try {
-    await command.parseAsync([...argv], { from: "user" });
-    return 0;
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
-    throw error;
-  }
 }
 
 /** One line that says what went wrong talking to Lambda, and what to do about the usual causes. */

@@ -105,7 +105,7 @@ describe("npm run invoke", () => {
   it("refuses a transaction bigger than Lambda takes (1 MB started asynchronously) in one short line, sending nothing", async () => {
     const { code, stderr } = await invoke("--id", "1", "--location", "x".repeat(1024 * 1024));
 
-    expect(code).toBe(1);
+    expect(code, "a usage error").toBe(2);
     expect(stderr.trim().split("\n")).toHaveLength(1);
     expect(stderr).toContain("1048576");
     expect(stderr.length, "the transaction is not echoed back").toBeLessThan(400);
@@ -143,14 +143,14 @@ describe("npm run invoke", () => {
     }
   });
 
-  it("runs as `npm run invoke` does: a bad argument exits 1 with one line", async () => {
+  it("runs as `npm run invoke` does: a bad argument exits 2 with one line", async () => {
     const home = makeCliHome();
     try {
       const bad = await run(process.execPath, ["operate/invoke.ts", "--score", "9", "--endpoint-url", recorder.url], {
         env: home.env,
         cwd: repoRoot,
       });
-      expect(bad.code).toBe(1);
+      expect(bad.code, "a usage error").toBe(2);
       expect(bad.stderr.trim().split("\n")).toEqual([
         "error: option '--score <0-5>' argument '9' is invalid. Use a whole number from 0 to 5 (0 asks the risk scorer).",
       ]);

@@ -5,22 +5,11 @@
  * from options instead of prompts, the start is idempotent (the execution is named after the
  * transaction, `tx-<id>`), and it prints the execution's ARN and the commands to follow it.
  */
-import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { InvocationType, InvokeCommand } from "@aws-sdk/client-lambda";
 import { Command, InvalidArgumentError } from "commander";
 import { payloadLimit, SYNC_PAYLOAD_MAX_BYTES } from "./limits.ts";
-import {
-  configure,
-  DEFAULT_FUNCTION,
-  describeFailure,
-  lambdaClient,
-  processIo,
-  runCommand,
-  withConnectionOptions,
-  type ConnectionOptions,
-  type Io,
-} from "./connection.ts";
+import { commandLine, type Io, processIo, runCommand, runIfEntry, UsageError } from "../workshop/command.ts";
+import { DEFAULT_FUNCTION, describeFailure, lambdaClient, withConnectionOptions, type ConnectionOptions } from "./connection.ts";
 
 interface InvokeOptions extends ConnectionOptions {
   functionName: string;
@@ -58,7 +47,7 @@ const functionName = (value: string): string => {
 /** Runs the tool with `argv` (the words after `npm run invoke --`); resolves to the exit code. */
 export async function invokeMain(argv: readonly string[], io: Io = processIo, now: () => number = Date.now): Promise<number> {
   let exitCode = 0;
-  const command = configure(
+  const command = commandLine(
     withConnectionOptions(
       new Command("npm run invoke --")
         .description("Start a fraud check of one card transaction on the deployed durable function.")
@@ -95,11 +84,10 @@ Examples:
       const payload = new TextEncoder().encode(JSON.stringify(event));
       const limit = payloadLimit(invocationType);
       if (payload.length > limit) {
-        io.err(
-          `error: the transaction is ${payload.length} bytes, and Lambda takes ${limit} bytes at most ${options.wait ? "for a synchronous invoke" : `started asynchronously (${SYNC_PAYLOAD_MAX_BYTES} with --wait)`}: shorten --location or --vendor.\n`,
+        const how = options.wait ? "for a synchronous invoke" : `started asynchronously (${SYNC_PAYLOAD_MAX_BYTES} with --wait)`;
+        throw new UsageError(
+          `error: the transaction is ${payload.length} bytes, and Lambda takes ${limit} bytes at most ${how}: shorten --location or --vendor.`,
         );
-        exitCode = 1;
-        return;
       }
       const client = lambdaClient(options);
       try {
@@ -142,9 +130,8 @@ Examples:
         client.destroy();
       }
     });
-  const parsed = await runCommand(command, argv);
+  const parsed = await runCommand(command, argv, io);
   return parsed || exitCode;
 }
 
-const runDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (runDirectly) process.exitCode = await invokeMain(process.argv.slice(2));
+await runIfEntry(import.meta.url, invokeMain);

@@ -10,16 +10,14 @@
  * asynchronously and 6 MB synchronously, callback results up to 256 KB, one answer per
  * callback) and keeps, in memory, every running execution and the last 100 ended ones.
  */
-import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Command, InvalidArgumentError } from "commander";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { commandLine, type Io, moduleListHelp, processIo, runIfEntry, UsageError } from "../workshop/command.ts";
 import { captureDurableLogs } from "../workshop/durable-logs.ts";
-import { moduleListHelp } from "../workshop/cli/options.ts";
 import { DEFAULT_FUNCTION_NAME, LATEST } from "./local-api/names.ts";
 import { MAX_ENDED_EXECUTIONS } from "./local-api/registry.ts";
 import { HOST, startLocalApi, type LocalApi } from "./local-api/server.ts";
 import { shutdown } from "./local-api/shutdown.ts";
-import { durations, executionTimeoutSeconds, loadHandler, UsageError, workflowFor } from "./local-api/workflow.ts";
+import { durations, executionTimeoutSeconds, loadHandler, workflowFor } from "./local-api/workflow.ts";
 
 export const DEFAULT_PORT = 9090;
 
@@ -82,9 +80,18 @@ function startupMessage(api: LocalApi, label: string, verification: number, revi
   ].join("\n");
 }
 
-export async function main(argv: readonly string[]): Promise<void> {
-  const program = localApiCommand();
-  program.parse([...argv], { from: "user" });
+/**
+ * Starts the endpoint with `argv` (the words after `npm run local-api --`). Resolves to 0 once it
+ * listens (it serves until Ctrl+C), or to the exit code of what stopped it from starting.
+ */
+export async function localApiMain(argv: readonly string[], io: Io = processIo): Promise<number> {
+  const program = commandLine(localApiCommand(), io);
+  try {
+    program.parse([...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    throw error;
+  }
   const options = program.opts<Options>();
 
   let api: LocalApi;
@@ -100,37 +107,38 @@ export async function main(argv: readonly string[]): Promise<void> {
       port: options.port,
       functionName: options.functionName,
       executionTimeoutSeconds: () => executionTimeoutSeconds(),
-      log: (line) => process.stdout.write(`${stamp()} ${line}\n`),
+      log: (line) => io.out(`${stamp()} ${line}\n`),
     });
-    process.stdout.write(startupMessage(api, workflow.label, verification, reviewHold));
+    io.out(startupMessage(api, workflow.label, verification, reviewHold));
   } catch (error) {
-    if (error instanceof UsageError) program.error(error.message, { exitCode: 2 });
-    if (error instanceof Error && "code" in error && error.code === "EADDRINUSE") {
-      program.error(`Port ${options.port} on ${HOST} is in use: pass --port with another number, or --port 0 for a free one.`, {
-        exitCode: 1,
-      });
+    if (error instanceof UsageError) {
+      io.err(`error: ${error.message}\n`);
+      return 2;
     }
-    program.error(`Could not start the local endpoint with ${label}: ${error instanceof Error ? error.message : String(error)}`, {
-      exitCode: 1,
-    });
+    if (error instanceof Error && "code" in error && error.code === "EADDRINUSE") {
+      io.err(`error: Port ${options.port} on ${HOST} is in use: pass --port with another number, or --port 0 for a free one.\n`);
+      return 1;
+    }
+    io.err(`error: Could not start the local endpoint with ${label}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
   }
 
   // The workflow's context.logger lines, one short line each, with the execution's name.
   captureDurableLogs((line) => {
     const execution = typeof line.executionArn === "string" ? api.registry.byRuntimeId(line.executionArn) : undefined;
-    process.stdout.write(`${stamp()} ${execution?.identity.name ?? "?"} log ${line.level}: ${line.message ?? ""}\n`);
+    io.out(`${stamp()} ${execution?.identity.name ?? "?"} log ${line.level}: ${line.message ?? ""}\n`);
   });
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) process.exit(130);
     stopping = true;
-    process.stdout.write(`\n${signal}: stopping.\n`);
-    void shutdown(api, (text) => process.stdout.write(text)).finally(() => process.exit(0));
+    io.out(`\n${signal}: stopping.\n`);
+    void shutdown(api, (text) => io.out(text)).finally(() => process.exit(0));
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  return 0;
 }
 
-const runDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (runDirectly) await main(process.argv.slice(2));
+await runIfEntry(import.meta.url, localApiMain);

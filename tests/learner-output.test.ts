@@ -6,6 +6,8 @@ import { stripVTControlCharacters } from "node:util";
 import pc from "picocolors";
 import { describe, expect, it } from "vitest";
 import { run } from "../operate/testing/aws-cli.ts";
+import { captureIo } from "../operate/testing/sandbox.ts";
+import { diffMain } from "../workshop/cli/diff.ts";
 import { learnerDiff, withoutTodoComments } from "../workshop/learner-diff.ts";
 import { repoRoot } from "../workshop/manifest.ts";
 import { todoSummary, type Failure } from "../workshop/todo-order-reporter.ts";
@@ -158,7 +160,9 @@ async function npm(script: string, args: string[]): Promise<{ code: number | nul
 
 describe.concurrent("the learner's commands on the untouched starter of module 01", () => {
   it("npm run diff shows the code to change and no TODO", async () => {
-    const { code, output } = await npm("workshop/cli/diff.ts", ["01"]);
+    const io = captureIo();
+    const code = await diffMain(["01"], io);
+    const output = stripVTControlCharacters(io.stdout + io.stderr);
 
     expect(code, output).toBe(0);
     expect(output).toContain('+  const score = await context.step("fraudCheck"');

@@ -14,7 +14,8 @@ import { checkCallbackId, executionArn, LocalFunction, parseFunctionName } from 
 import { page } from "../operate/local-api/paging.ts";
 import { route } from "../operate/local-api/routes.ts";
 import { describeShutdown } from "../operate/local-api/shutdown.ts";
-import { UsageError, workflowFor } from "../operate/local-api/workflow.ts";
+import { workflowFor } from "../operate/local-api/workflow.ts";
+import { UsageError } from "../workshop/command.ts";
 import { asSent, signingRegion, type ApiRequest } from "../operate/local-api/wire.ts";
 import { CALLBACK_RESULT_MAX_BYTES, ERROR_FIELDS_MAX_BYTES, errorFieldsBytes } from "../operate/limits.ts";
 import { callbackResult, errorObjectBody } from "../operate/local-api/payloads.ts";

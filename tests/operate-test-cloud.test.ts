@@ -68,7 +68,7 @@ describe("npm run test:cloud", () => {
 
   it("rejects an unknown module in one line that lists the valid ones", async () => {
     const io = captureIo();
-    expect(await testCloudMain(["11"], io)).toBe(1);
+    expect(await testCloudMain(["11"], io), "an unknown module is a usage error").toBe(2);
     expect(io.stderr.trim().split("\n")).toHaveLength(1);
     expect(io.stderr).toContain("Valid modules: 1, 01 or first-step");
   });

@@ -7,6 +7,8 @@ import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
 import { run } from "../operate/testing/aws-cli.ts";
+import { captureIo } from "../operate/testing/sandbox.ts";
+import { progressMain } from "../workshop/cli/progress.ts";
 import { repoRoot } from "../workshop/manifest.ts";
 import type { RunResult } from "../workshop/test-run.ts";
 
@@ -29,12 +31,13 @@ describe.concurrent("npm run progress", () => {
     expect(output, "the run ended by itself, not by its bounds").not.toContain("was stopped");
   }, 150_000);
 
-  it("refuses an unknown module with exit code 2", async () => {
-    const result = await node(["workshop/cli/progress.ts", "42"], 60_000);
+  it("refuses an unknown module with exit code 2, in one line, before running any test", async () => {
+    const io = captureIo();
 
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('Unknown module "42"');
-  }, 90_000);
+    expect(await progressMain(["42"], io)).toBe(2);
+    expect(io.stderr.trim().split("\n")).toEqual([expect.stringContaining('Unknown module "42"')]);
+    expect(io.stdout).toBe("");
+  });
 });
 
 /** Runs fixture test files (tests/fixtures/test-run/) through `runTests` with the given bounds. */

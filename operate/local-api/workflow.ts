@@ -5,12 +5,8 @@
 import { pathToFileURL } from "node:url";
 import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
 import { reviewHoldSeconds, verificationTimeoutSeconds } from "../../fraud/settings.ts";
+import { UsageError } from "../../workshop/command.ts";
 import { chooseWorkflow, MissingWorkflowError, UnknownModuleError, type Workflow } from "../../workshop/manifest.ts";
-
-/** A choice the command line cannot run; the entry ends with exit code 2. */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-}
 
 /** The margin the deploy module adds to the verification timeout for the execution timeout (EXECUTION_MARGIN, one hour). */
 export const EXECUTION_MARGIN_SECONDS = 3600;

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { vi } from "vitest";
-import type { Io } from "../connection.ts";
+import type { Io } from "../../workshop/command.ts";
 
 /** Replaces every `AWS_*` variable with test values for the current test (undo with `vi.unstubAllEnvs`). */
 export function stubAwsEnv(overrides: Record<string, string | undefined> = {}): void {

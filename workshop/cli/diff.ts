@@ -3,12 +3,9 @@
  * leaves out the starter's TODO comments and whitespace differences (see learner-diff.ts).
  */
 import pc from "picocolors";
+import { commandLine, guarded, type Io, moduleArgument, moduleCommand, processIo, runIfEntry } from "../command.ts";
 import { learnerDiff } from "../learner-diff.ts";
 import { learnerFiles } from "../starter-files.ts";
-import { moduleArgument, moduleCommand } from "./options.ts";
-
-const program = moduleCommand("diff", "Show how your files in modules/NN-slug/ differ from the solution.").parse();
-const module = moduleArgument(program, program.args[0] as string);
 
 const colour = (line: string) => {
   if (line.startsWith("+++") || line.startsWith("---")) return pc.bold(line);
@@ -18,21 +15,32 @@ const colour = (line: string) => {
   return line;
 };
 
-let differences = 0;
-for (const file of learnerFiles(module)) {
-  if (file.current === undefined) {
-    console.log(pc.red(`${file.path} is missing. Restore it with: npm run reset -- ${module.number}`));
-    differences += 1;
-    continue;
-  }
-  const patch = learnerDiff(file.current, file.solution ?? "", { current: file.path, solution: file.solutionPath });
-  if (patch === undefined) {
-    console.log(pc.green(`${file.path} matches the solution.`));
-    continue;
-  }
-  differences += 1;
-  console.log(patch.split("\n").map(colour).join("\n"));
-}
-if (differences > 0) {
-  console.log(`Lines with - are yours, lines with + are the solution's. Tests: npm run test:module -- ${module.number}`);
-}
+/** Prints the differences; exits 0 whatever they are (a diff is a report, not a verdict). */
+export const diffMain = (argv: readonly string[], io: Io = processIo): Promise<number> =>
+  guarded(io, async () => {
+    const program = commandLine(moduleCommand("diff", "Show how your files in modules/NN-slug/ differ from the solution."), io);
+    program.parse([...argv], { from: "user" });
+    const module = moduleArgument(program, program.args[0] as string);
+
+    let differences = 0;
+    for (const file of learnerFiles(module)) {
+      if (file.current === undefined) {
+        io.out(`${pc.red(`${file.path} is missing. Restore it with: npm run reset -- ${module.number}`)}\n`);
+        differences += 1;
+        continue;
+      }
+      const patch = learnerDiff(file.current, file.solution ?? "", { current: file.path, solution: file.solutionPath });
+      if (patch === undefined) {
+        io.out(`${pc.green(`${file.path} matches the solution.`)}\n`);
+        continue;
+      }
+      differences += 1;
+      io.out(`${patch.split("\n").map(colour).join("\n")}\n`);
+    }
+    if (differences > 0) {
+      io.out(`Lines with - are yours, lines with + are the solution's. Tests: npm run test:module -- ${module.number}\n`);
+    }
+    return 0;
+  });
+
+await runIfEntry(import.meta.url, diffMain);

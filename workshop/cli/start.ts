@@ -10,7 +10,7 @@ import pc from "picocolors";
 import type { DurableLogLine } from "../durable-logs.ts";
 import type { Answer, ExecutionReport } from "../local-execution.ts";
 import { chooseWorkflow, MissingWorkflowError, UnknownModuleError } from "../manifest.ts";
-import { moduleListHelp } from "./options.ts";
+import { moduleListHelp } from "../command.ts";
 
 const number = (name: string) => (value: string) => {
   const parsed = Number(value);

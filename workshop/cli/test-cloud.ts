@@ -19,23 +19,14 @@
  * (environment and shared config only, with instance metadata off unless you set
  * `AWS_EC2_METADATA_DISABLED=false`) and stops with one line and exit code 1 without them.
  */
-import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { InvocationType, LambdaClient } from "@aws-sdk/client-lambda";
 import { CloudDurableTestRunner, WaitingOperationStatus, type TestResult } from "@aws/durable-execution-sdk-js-testing";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { commandLine, type Io, moduleListHelp, processIo, runIfEntry } from "../command.ts";
 import pc from "picocolors";
 import type { FraudCheckResult } from "../../fraud/results.ts";
 import { DEFAULT_FUNCTION } from "../../operate/connection.ts";
 import { findModule, UnknownModuleError, workflowModule, type WorkshopModule } from "../manifest.ts";
-import { moduleListHelp } from "./options.ts";
-
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-const processIo: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
 export interface SmokeCase {
   name: string;
@@ -156,22 +147,19 @@ export async function testCloudMain(argv: readonly string[], io: Io = processIo,
     if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError("Use a whole number, 1 or more.");
     return number;
   };
-  const program = new Command("npm run test:cloud --")
-    .description("Smoke-test the deployed fraud check with real executions (needs AWS credentials).")
-    .argument("<module>", "the module whose workflow you deployed: its number (8 or 08) or slug")
-    .option("--function-name <name>", "the function with its alias or version", DEFAULT_FUNCTION)
-    .option("--region <region>", "AWS region (default: AWS_REGION or your profile's region)")
-    .option("--profile <name>", "named profile from your AWS config")
-    .option("--endpoint-url <url>", "send requests here instead of the Lambda endpoint")
-    .option("--timeout <seconds>", "give up on a case after this long", positive, 300)
-    .option("--poll-ms <ms>", "how often to read the execution history", positive, 1000)
-    .addHelpText("after", moduleListHelp())
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => io.out(text),
-      writeErr: (text) => io.err(text),
-      outputError: (text, write) => write(`${text.trim().split("\n")[0]}\n`),
-    });
+  const program = commandLine(
+    new Command("npm run test:cloud --")
+      .description("Smoke-test the deployed fraud check with real executions (needs AWS credentials).")
+      .argument("<module>", "the module whose workflow you deployed: its number (8 or 08) or slug")
+      .option("--function-name <name>", "the function with its alias or version", DEFAULT_FUNCTION)
+      .option("--region <region>", "AWS region (default: AWS_REGION or your profile's region)")
+      .option("--profile <name>", "named profile from your AWS config")
+      .option("--endpoint-url <url>", "send requests here instead of the Lambda endpoint")
+      .option("--timeout <seconds>", "give up on a case after this long", positive, 300)
+      .option("--poll-ms <ms>", "how often to read the execution history", positive, 1000)
+      .addHelpText("after", moduleListHelp()),
+    io,
+  );
   let moduleArg: string;
   let options: Options;
   try {
@@ -189,7 +177,7 @@ export async function testCloudMain(argv: readonly string[], io: Io = processIo,
   } catch (error) {
     if (!(error instanceof UnknownModuleError)) throw error;
     io.err(`error: ${error.message}\n`);
-    return 1;
+    return 2;
   }
 
   // Look for credentials locally: environment, shared config and credentials files, SSO
@@ -247,9 +235,9 @@ export async function testCloudMain(argv: readonly string[], io: Io = processIo,
   }
 }
 
-const runDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (runDirectly) {
-  process.exitCode = await testCloudMain(process.argv.slice(2));
+await runIfEntry(import.meta.url, async (argv, io) => {
+  const code = await testCloudMain(argv, io);
   // A case that timed out leaves its history poller running; do not wait for it.
   setTimeout(() => process.exit(), 200).unref();
-}
+  return code;
+});
