@@ -4,6 +4,8 @@
 import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
 import { run } from "../operate/testing/aws-cli.ts";
+import { captureIo } from "../operate/testing/sandbox.ts";
+import { startMain } from "../workshop/cli/start.ts";
 import { repoRoot } from "../workshop/manifest.ts";
 
 async function start(args: string[]): Promise<{ code: number | null; output: string }> {
@@ -31,10 +33,19 @@ describe.concurrent("npm start", () => {
     expect(output).toContain('"customerVerificationResult": "NoCustomerResponse"');
   });
 
-  it("rejects an unknown module with the valid ones and exit code 2", async () => {
-    const { code, output } = await start(["--module", "42"]);
+  // In-process: the arguments are checked before the runtime loads (and fakes the clock).
+  it("rejects an unknown module in one line with the valid ones and exit code 2", async () => {
+    const io = captureIo();
 
-    expect(code).toBe(2);
-    expect(output).toContain('Unknown module "42". Valid modules: 1, 01 or first-step');
+    expect(await startMain(["--module", "42"], io)).toBe(2);
+    expect(io.stderr.trim().split("\n")).toEqual([expect.stringContaining('Unknown module "42". Valid modules: 1, 01 or first-step')]);
+    expect(io.stdout).toBe("");
+  });
+
+  it("refuses an amount that is no number in one line, with exit code 2", async () => {
+    const io = captureIo();
+
+    expect(await startMain(["--amount", "lots"], io)).toBe(2);
+    expect(io.stderr.trim().split("\n")).toEqual([expect.stringContaining("--amount must be a number.")]);
   });
 });

@@ -7,10 +7,10 @@ import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
 import Table from "cli-table3";
 import { Command, InvalidArgumentError, Option } from "commander";
 import pc from "picocolors";
+import { commandLine, guarded, type Io, moduleListHelp, processIo, runIfEntry, UsageError } from "../command.ts";
 import type { DurableLogLine } from "../durable-logs.ts";
 import type { Answer, ExecutionReport } from "../local-execution.ts";
 import { chooseWorkflow, MissingWorkflowError, UnknownModuleError } from "../manifest.ts";
-import { moduleListHelp } from "../command.ts";
 
 const number = (name: string) => (value: string) => {
   const parsed = Number(value);
@@ -18,71 +18,11 @@ const number = (name: string) => (value: string) => {
   return parsed;
 };
 
-const program = new Command("start")
-  .description(
-    "Run the fraud-check workflow on the local durable runtime (no AWS account needed) for sample\n" +
-      "transactions, and print each execution's operations, timing and result.",
-  )
-  .option("-m, --module <module>", "run your code of this module (1, 01 or slug) instead of the finished workflow")
-  .option("--solution", "with --module: run the module's solution instead of your code")
-  .option("--amount <amount>", "run one transaction of this amount instead of the samples", number("--amount"))
-  .option("--score <score>", "force the risk score (1-5) instead of asking the scorer", number("--score"))
-  .addOption(new Option("--answer <answer>", "what the simulated card holder answers when asked").choices(["approve", "decline", "silent"]))
-  .addHelpText(
-    "after",
-    `${moduleListHelp()}\n\nExamples:\n  npm start\n  npm start -- --module 01\n  npm start -- --amount 7500 --answer decline`,
-  )
-  .showHelpAfterError("(run with --help for usage)")
-  .parse();
-
-const options = program.opts<{ module?: string; solution?: boolean; amount?: number; score?: number; answer?: Answer }>();
-
-// The module model decides which workflow runs (09 and 10 run the finished one, as they deploy it).
-const workflow = (() => {
-  try {
-    return chooseWorkflow(options.module, { solution: options.solution === true });
-  } catch (error) {
-    if (error instanceof UnknownModuleError || error instanceof MissingWorkflowError) return program.error(error.message, { exitCode: 2 });
-    throw error;
-  }
-})();
-
 const samples = [
   { id: 1001, amount: 4.5, location: "Seattle, WA", vendor: "Corner Coffee" },
   { id: 1002, amount: 7_500, location: "Lisbon, PT", vendor: "Laptop Outlet" },
   { id: 1003, amount: 25_000, location: "Geneva, CH", vendor: "Fine Watches" },
 ];
-const transactions =
-  options.amount === undefined && options.score === undefined
-    ? samples
-    : [{ id: 1000, amount: options.amount ?? 7_500, location: "Lisbon, PT", vendor: "Laptop Outlet", score: options.score }];
-
-const interactive = process.stdin.isTTY && process.stdout.isTTY && options.answer === undefined;
-
-// Callback timeouts run on real time even when waits are skipped: a one-day timeout would
-// keep a silent card holder's execution open for a day. Shorten it unless asked otherwise,
-// leaving a person at the prompt time to read and answer before the callback times out.
-process.env.VERIFICATION_TIMEOUT_SECONDS ??= interactive ? "30" : "3";
-const answerer = async (text: string): Promise<Answer> => {
-  if (!interactive) {
-    const answer = options.answer ?? "approve";
-    console.log(pc.dim(`  card holder is asked: "${text}"\n  simulated answer: ${answer}`));
-    return answer;
-  }
-  console.log(pc.dim(`  card holder is asked: "${text}"`));
-  const { select } = await import("@inquirer/prompts");
-  return select<Answer>({
-    message: "You are the card holder. Your answer?",
-    choices: [
-      { name: "Yes, that was me (approve)", value: "approve" },
-      { name: "No, that was not me (decline)", value: "decline" },
-      {
-        name: `Stay silent (the workflow escalates after ${process.env.VERIFICATION_TIMEOUT_SECONDS} s; set VERIFICATION_TIMEOUT_SECONDS to change)`,
-        value: "silent",
-      },
-    ],
-  });
-};
 
 const duration = (ms: number | undefined) => {
   if (ms === undefined) return "";
@@ -93,48 +33,117 @@ const duration = (ms: number | undefined) => {
   return `${Math.round(ms / 86_400_000)} d`;
 };
 
-function printReport(report: ExecutionReport, logs: DurableLogLine[]) {
+function printReport(io: Io, report: ExecutionReport, logs: DurableLogLine[]) {
   const table = new Table({
     head: ["operation", "type", "status", "duration"],
     style: { head: [] },
     chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
   });
   for (const row of report.operations) table.push([row.name, row.type, row.status, duration(row.durationMs)]);
-  console.log(report.operations.length > 0 ? table.toString() : pc.yellow("  No durable operations: nothing was checkpointed."));
-  for (const line of logs) console.log(pc.dim(`  log ${line.level}: ${line.message ?? ""}`));
+  io.out(`${report.operations.length > 0 ? table.toString() : pc.yellow("  No durable operations: nothing was checkpointed.")}\n`);
+  for (const line of logs) io.out(`${pc.dim(`  log ${line.level}: ${line.message ?? ""}`)}\n`);
   const summary = `${report.status} after ${report.invocations} invocation(s), ${duration(report.wallMs)} of wall time`;
-  console.log(report.status === "SUCCEEDED" ? pc.green(summary) : pc.red(summary));
-  if (report.result) console.log(JSON.stringify(report.result, null, 2));
-  if (report.error) console.log(pc.red(report.error));
+  io.out(`${report.status === "SUCCEEDED" ? pc.green(summary) : pc.red(summary)}\n`);
+  if (report.result) io.out(`${JSON.stringify(report.result, null, 2)}\n`);
+  if (report.error) io.out(`${pc.red(report.error)}\n`);
 }
 
-// The runtime loads only now, once the arguments are known good: --help and mistakes answer at once.
-const { LocalDurableTestRunner } = await import("@aws/durable-execution-sdk-js-testing");
-const { captureDurableLogs } = await import("../durable-logs.ts");
-const { runLocally } = await import("../local-execution.ts");
-const { handler } = (await import(pathToFileURL(workflow.path).href)) as { handler: DurableLambdaHandler };
-console.log(pc.bold(`Running ${workflow.label} on the local durable runtime (waits are skipped).`));
+/** Runs the workflow for each transaction; exits 1 when an execution did not succeed, 2 for a bad argument. */
+export const startMain = (argv: readonly string[], io: Io = processIo): Promise<number> =>
+  guarded(io, async () => {
+    const program = commandLine(
+      new Command("start")
+        .description(
+          "Run the fraud-check workflow on the local durable runtime (no AWS account needed) for sample\n" +
+            "transactions, and print each execution's operations, timing and result.",
+        )
+        .option("-m, --module <module>", "run your code of this module (1, 01 or slug) instead of the finished workflow")
+        .option("--solution", "with --module: run the module's solution instead of your code")
+        .option("--amount <amount>", "run one transaction of this amount instead of the samples", number("--amount"))
+        .option("--score <score>", "force the risk score (1-5) instead of asking the scorer", number("--score"))
+        .addOption(
+          new Option("--answer <answer>", "what the simulated card holder answers when asked").choices(["approve", "decline", "silent"]),
+        )
+        .addHelpText(
+          "after",
+          `${moduleListHelp()}\n\nExamples:\n  npm start\n  npm start -- --module 01\n  npm start -- --amount 7500 --answer decline`,
+        ),
+      io,
+    );
+    program.parse([...argv], { from: "user" });
+    const options = program.opts<{ module?: string; solution?: boolean; amount?: number; score?: number; answer?: Answer }>();
 
-await LocalDurableTestRunner.setupTestEnvironment({ skipTime: true });
-let failed = 0;
-try {
-  for (const transaction of transactions) {
-    console.log(pc.bold(`\nTransaction ${transaction.id}: ${transaction.amount} at ${transaction.vendor}`));
-    const logs: DurableLogLine[] = [];
-    const stopCapturing = captureDurableLogs((line) => logs.push(line));
-    let report: ExecutionReport;
+    // The module model decides which workflow runs (09 and 10 run the finished one, as they deploy it).
+    let workflow: ReturnType<typeof chooseWorkflow>;
     try {
-      report = await runLocally(handler, transaction, async (message) => {
-        stopCapturing();
-        return answerer(message.text);
-      });
-    } finally {
-      stopCapturing();
+      workflow = chooseWorkflow(options.module, { solution: options.solution === true });
+    } catch (error) {
+      if (error instanceof UnknownModuleError || error instanceof MissingWorkflowError) throw new UsageError(error.message);
+      throw error;
     }
-    printReport(report, logs);
-    if (report.status !== "SUCCEEDED") failed += 1;
-  }
-} finally {
-  await LocalDurableTestRunner.teardownTestEnvironment();
-}
-process.exitCode = failed === 0 ? 0 : 1;
+
+    const transactions =
+      options.amount === undefined && options.score === undefined
+        ? samples
+        : [{ id: 1000, amount: options.amount ?? 7_500, location: "Lisbon, PT", vendor: "Laptop Outlet", score: options.score }];
+
+    const interactive = io === processIo && process.stdin.isTTY && process.stdout.isTTY && options.answer === undefined;
+
+    // Callback timeouts run on real time even when waits are skipped: a one-day timeout would
+    // keep a silent card holder's execution open for a day. Shorten it unless asked otherwise,
+    // leaving a person at the prompt time to read and answer before the callback times out.
+    process.env.VERIFICATION_TIMEOUT_SECONDS ??= interactive ? "30" : "3";
+    const answerer = async (text: string): Promise<Answer> => {
+      if (!interactive) {
+        const answer = options.answer ?? "approve";
+        io.out(`${pc.dim(`  card holder is asked: "${text}"\n  simulated answer: ${answer}`)}\n`);
+        return answer;
+      }
+      io.out(`${pc.dim(`  card holder is asked: "${text}"`)}\n`);
+      const { select } = await import("@inquirer/prompts");
+      return select<Answer>({
+        message: "You are the card holder. Your answer?",
+        choices: [
+          { name: "Yes, that was me (approve)", value: "approve" },
+          { name: "No, that was not me (decline)", value: "decline" },
+          {
+            name: `Stay silent (the workflow escalates after ${process.env.VERIFICATION_TIMEOUT_SECONDS} s; set VERIFICATION_TIMEOUT_SECONDS to change)`,
+            value: "silent",
+          },
+        ],
+      });
+    };
+
+    // The runtime loads only now, once the arguments are known good: --help and mistakes answer at once.
+    const { LocalDurableTestRunner } = await import("@aws/durable-execution-sdk-js-testing");
+    const { captureDurableLogs } = await import("../durable-logs.ts");
+    const { runLocally } = await import("../local-execution.ts");
+    const { handler } = (await import(pathToFileURL(workflow.path).href)) as { handler: DurableLambdaHandler };
+    io.out(`${pc.bold(`Running ${workflow.label} on the local durable runtime (waits are skipped).`)}\n`);
+
+    await LocalDurableTestRunner.setupTestEnvironment({ skipTime: true });
+    let failed = 0;
+    try {
+      for (const transaction of transactions) {
+        io.out(`${pc.bold(`\nTransaction ${transaction.id}: ${transaction.amount} at ${transaction.vendor}`)}\n`);
+        const logs: DurableLogLine[] = [];
+        const stopCapturing = captureDurableLogs((line) => logs.push(line));
+        let report: ExecutionReport;
+        try {
+          report = await runLocally(handler, transaction, async (message) => {
+            stopCapturing();
+            return answerer(message.text);
+          });
+        } finally {
+          stopCapturing();
+        }
+        printReport(io, report, logs);
+        if (report.status !== "SUCCEEDED") failed += 1;
+      }
+    } finally {
+      await LocalDurableTestRunner.teardownTestEnvironment();
+    }
+    return failed === 0 ? 0 : 1;
+  });
+
+await runIfEntry(import.meta.url, startMain);
