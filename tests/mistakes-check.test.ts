@@ -40,7 +40,7 @@ const outcome = (project: string, state: TestOutcome["state"], message?: string)
   durationMs: 1,
 });
 
-const runWith = (tests: TestOutcome[]): RunResult => ({ tests, files: [], unhandled: [], wallMs: 1 });
+const runWith = (tests: TestOutcome[]): RunResult => ({ tests, files: [], unhandled: [], output: "" });
 
 describe("the misconception catalogue check", () => {
   it("fails, naming the module and the patch, when a patch no longer applies", async () => {

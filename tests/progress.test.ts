@@ -60,6 +60,7 @@ describe.concurrent("a test run that does not end", () => {
       "Test files that had not finished: test-run-fixtures: tests/fixtures/test-run/never-ends.fixture.ts",
     );
     expect(run.stopped?.ended, "vitest came to an end once cancelled").toBe(true);
+    expect(run.output, "a quiet run keeps what a test's child printed, out of the terminal").toContain("a child printed this");
     expect(ms).toBeLessThan(60_000);
   }, 90_000);
 

@@ -52,7 +52,11 @@ export interface RunResult {
   files: FileOutcome[];
   /** Errors vitest could not pin on a test (an unhandled rejection, a crashed worker). */
   unhandled: string[];
-  wallMs: number;
+  /**
+   * With `quiet`, what the test files wrote past vitest's reporters (a child process's inherited
+   * output, such as the CDK bundler's), for the caller to show when something failed.
+   */
+  output: string;
   /** Set when the run was stopped because it did not finish in time (see `RunOptions.deadlineMs`). */
   stopped?: StoppedRun;
 }
@@ -80,6 +84,8 @@ export interface RunOptions {
   deadlineMs?: number;
   /** How long vitest may take to finish once every test file has reported its results (default 30 s). */
   settleMs?: number;
+  /** Keep what the test files write to the terminal out of it, in `RunResult.output`. */
+  quiet?: boolean;
   /** Another vitest root and config file than the repository's (the workshop's own tests use it). */
   root?: string;
   config?: string;
@@ -148,8 +154,8 @@ export async function runTests({
   settleMs = defaultSettleMs,
   root = repoRoot,
   config,
+  quiet = false,
 }: RunOptions): Promise<RunResult> {
-  const started = performance.now();
   const exitCodeBefore = process.exitCode;
   const tests: TestOutcome[] = [];
   const files: FileOutcome[] = [];
@@ -213,6 +219,19 @@ export async function runTests({
     },
   };
 
+  // Test workers' output reaches this process's stdout and stderr, which vitest writes on.
+  let output = "";
+  const streams = quiet ? [process.stdout, process.stderr] : [];
+  const writes = streams.map((stream) => stream.write);
+  for (const stream of streams) {
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      output += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+      const done = rest.find((arg) => typeof arg === "function") as (() => void) | undefined;
+      done?.();
+      return true;
+    }) as typeof stream.write;
+  }
+
   const running = (async () => {
     const instance = await startVitest("test", filters, {
       run: true,
@@ -233,6 +252,9 @@ export async function runTests({
     if (stopped) stopped.ended = outcome === "ended";
   } finally {
     for (const timer of timers) clearTimeout(timer);
+    streams.forEach((stream, index) => {
+      stream.write = writes[index] as typeof stream.write;
+    });
     process.exitCode = exitCodeBefore;
   }
 
@@ -243,5 +265,5 @@ export async function runTests({
         : stopped.message;
     unhandled.push(detail);
   }
-  return { tests, files, unhandled, wallMs: performance.now() - started, ...(stopped ? { stopped } : {}) };
+  return { tests, files, unhandled, output, ...(stopped ? { stopped } : {}) };
 }

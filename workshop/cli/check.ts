@@ -36,7 +36,8 @@ process.env.WORKSHOP_CHECK = "1";
 const [types, code, run, docs, applied] = await Promise.all([
   typeCheck(),
   codeChecks(),
-  runTests({ projects: ["starter", "solution", "mistakes", "repo"] }),
+  // Quiet: what a test's child process prints (the CDK bundler) is shown only if something failed.
+  runTests({ projects: ["starter", "solution", "mistakes", "repo"], quiet: true }),
   docsChecks(),
   patchesApply(),
 ]);
@@ -61,6 +62,12 @@ for (const group of groups) {
 }
 
 const passed = results.filter((result) => result.ok && !result.skipped).length;
+const testsFailed = results.some((result) => !result.ok && /^(solution|starter|mistakes|repository tests|tests)/.test(result.group));
+if (testsFailed && run.output.trim() !== "") {
+  const lines = run.output.trimEnd().split("\n");
+  console.log(pc.dim(`What the tests printed (last ${Math.min(lines.length, 40)} of ${lines.length} lines):`));
+  console.log(lines.slice(-40).join("\n"));
+}
 const failed = results.filter((result) => !result.ok).length;
 const skipped = results.filter((result) => result.skipped).length;
 console.log(pc.dim(`Checked in ${((performance.now() - started) / 1000).toFixed(1)} s.`));
