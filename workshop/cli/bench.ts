@@ -12,22 +12,11 @@ import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import Table from "cli-table3";
 import { Command } from "commander";
 import pc from "picocolors";
+import { commandLine, guarded, type Io, processIo, runIfEntry, UsageError } from "../command.ts";
 import { captureDurableLogs } from "../durable-logs.ts";
 import { folderName, modules, repoRoot } from "../manifest.ts";
 import { mistakes } from "../mistakes.ts";
 import { realNow } from "../real-clock.ts";
-
-const program = new Command("bench")
-  .description(
-    "Measure npm test (wall and CPU), a learner's test:module and watch loop, and the cost of a one-day\n" +
-      "durable wait, against the workshop's targets; then npm test's parts, one run each.",
-  )
-  .option("--runs <count>", "runs of each measured command; the report gives the median, min and max", "3")
-  .option("--skip-full", "do not time the whole npm test (saves a few minutes)")
-  .parse();
-const options = program.opts<{ skipFull?: boolean; runs: string }>();
-const runs = Number(options.runs);
-if (!Number.isInteger(runs) || runs < 1) program.error(`--runs takes a whole number of at least 1, not "${options.runs}"`, { exitCode: 2 });
 
 /** The targets of issue 11, measured on 2 cores. */
 const targets = { checkWallS: 30, checkCpuS: 50, testModuleS: 2.0, watchS: 0.5, oneDayWaitMs: 100 };
@@ -101,97 +90,123 @@ const verdict = (value: number, target: number, unit = seconds) =>
   value <= target ? pc.green(`≤ ${unit(target)} ✓`) : pc.red(`> ${unit(target)} ✗`);
 
 /** Runs `measure` `runs` times. */
-function repeat<T>(measure: () => T): T[] {
+function repeat<T>(runs: number, measure: () => T): T[] {
   return Array.from({ length: runs }, measure);
 }
 
-console.log(
-  pc.bold(`Benchmark on ${process.platform}, Node ${process.version}, ${cpus().length} cores; ${runs} run(s) of each, median (min-max)`),
-);
-const headline = new Table({ head: ["what", "measured", "target", "result"], style: { head: [] } });
+/** Measures and prints the report; exits 0 (a figure over its target is a finding, not a failure). */
+export const benchMain = (argv: readonly string[], io: Io = processIo): Promise<number> =>
+  guarded(io, async () => {
+    const program = commandLine(
+      new Command("bench")
+        .description(
+          "Measure npm test (wall and CPU), a learner's test:module and watch loop, and the cost of a one-day\n" +
+            "durable wait, against the workshop's targets; then npm test's parts, one run each.",
+        )
+        .option("--runs <count>", "runs of each measured command; the report gives the median, min and max", "3")
+        .option("--skip-full", "do not time the whole npm test (saves a few minutes)"),
+      io,
+    );
+    program.parse([...argv], { from: "user" });
+    const options = program.opts<{ skipFull?: boolean; runs: string }>();
+    const runs = Number(options.runs);
+    if (!Number.isInteger(runs) || runs < 1)
+      throw new UsageError(`error: --runs takes a whole number of at least 1, not "${options.runs}"`);
+    const line = (text: string) => io.out(`${text}\n`);
 
-if (!options.skipFull) {
-  const checks = repeat(() => npm(["test"]));
-  const wall = checks.map((run) => run.seconds);
-  const cpu = checks.map((run) => run.cpuSeconds).filter((value) => value !== undefined);
-  const green = checks.every((run) => run.ok) ? "green" : pc.red("failed");
-  headline.push(["npm test, wall time", figure(wall, seconds), verdict(spread(wall).median, targets.checkWallS), green]);
-  headline.push([
-    "npm test, CPU time (user + system, all processes)",
-    cpu.length > 0 ? figure(cpu, seconds) : "? (needs Linux's /proc)",
-    cpu.length > 0 ? verdict(spread(cpu).median, targets.checkCpuS) : "",
-    "",
-  ]);
-}
+    line(
+      pc.bold(
+        `Benchmark on ${process.platform}, Node ${process.version}, ${cpus().length} cores; ${runs} run(s) of each, median (min-max)`,
+      ),
+    );
+    const headline = new Table({ head: ["what", "measured", "target", "result"], style: { head: [] } });
 
-// What a learner waits for: `npm run test:module -- NN` typed in a shell, modules 01-08.
-for (const module of modules.filter((candidate) => Number(candidate.number) <= 8)) {
-  const walls = repeat(() => npm(["run", "test:module", "--", module.number]).seconds);
-  headline.push([
-    `npm run test:module -- ${module.number}`,
-    figure(walls, secondsFine),
-    verdict(spread(walls).median, targets.testModuleS, secondsFine),
-    "",
-  ]);
-}
+    if (!options.skipFull) {
+      const checks = repeat(runs, () => npm(["test"]));
+      const wall = checks.map((run) => run.seconds);
+      const cpu = checks.map((run) => run.cpuSeconds).filter((value) => value !== undefined);
+      const green = checks.every((run) => run.ok) ? "green" : pc.red("failed");
+      headline.push(["npm test, wall time", figure(wall, seconds), verdict(spread(wall).median, targets.checkWallS), green]);
+      headline.push([
+        "npm test, CPU time (user + system, all processes)",
+        cpu.length > 0 ? figure(cpu, seconds) : "? (needs Linux's /proc)",
+        cpu.length > 0 ? verdict(spread(cpu).median, targets.checkCpuS) : "",
+        "",
+      ]);
+    }
 
-const watch = await watchLoop();
-headline.push([
-  "npm run watch -- 01: a save to the handler, to its new result",
-  watch.length > 0 ? figure(watch, secondsFine) : pc.red("no re-run seen"),
-  watch.length > 0 ? verdict(spread(watch).median, targets.watchS, secondsFine) : "",
-  "",
-]);
+    // What a learner waits for: `npm run test:module -- NN` typed in a shell, modules 01-08.
+    for (const module of modules.filter((candidate) => Number(candidate.number) <= 8)) {
+      const walls = repeat(runs, () => npm(["run", "test:module", "--", module.number]).seconds);
+      headline.push([
+        `npm run test:module -- ${module.number}`,
+        figure(walls, secondsFine),
+        verdict(spread(walls).median, targets.testModuleS, secondsFine),
+        "",
+      ]);
+    }
 
-const waitCost = await oneDayWaitCost();
-headline.push([
-  "a one-day context.wait in a test (skipped time), over the same run without it",
-  figure(waitCost, millis),
-  verdict(spread(waitCost).median, targets.oneDayWaitMs, millis),
-  "",
-]);
-console.log(headline.toString());
+    const watch = await watchLoop(runs);
+    headline.push([
+      "npm run watch -- 01: a save to the handler, to its new result",
+      watch.length > 0 ? figure(watch, secondsFine) : pc.red("no re-run seen"),
+      watch.length > 0 ? verdict(spread(watch).median, targets.watchS, secondsFine) : "",
+      "",
+    ]);
 
-const catalogue = mistakes();
-const parts = new Table({ head: ["npm test's parts, one run each", "wall time", "CPU time", "result"], style: { head: [] } });
-const partRuns: [string, string[]][] = [
-  ["type-check (tsgo)", [tsgoCli, "--noEmit", "-p", "."]],
-  ["module tests on the starters", [vitestCli, "run", "--project", "starter"]],
-  ["module tests on the solutions (replay check included)", [vitestCli, "run", "--project", "solution"]],
-  [`module tests on the ${catalogue.length} catalogued mistakes`, [vitestCli, "run", "--project", "mistakes"]],
-  ["repository tests (CDK, service.json, tools)", [vitestCli, "run", "--project", "repo"]],
-];
-for (const [label, args] of partRuns) {
-  const run = node(args, { WORKSHOP_CHECK: "1" });
-  // Starters and catalogued mistakes must fail their tests.
-  const expectedToFail = args.includes("starter") || args.includes("mistakes");
-  const result = run.ok
-    ? expectedToFail
-      ? pc.red("passed: something that must fail passes!")
-      : "passed"
-    : expectedToFail
-      ? "failed, as it must"
-      : pc.red("failed");
-  parts.push([label, seconds(run.seconds), run.cpuSeconds === undefined ? "?" : seconds(run.cpuSeconds), result]);
-}
-console.log(parts.toString());
+    const waitCost = await oneDayWaitCost(runs);
+    headline.push([
+      "a one-day context.wait in a test (skipped time), over the same run without it",
+      figure(waitCost, millis),
+      verdict(spread(waitCost).median, targets.oneDayWaitMs, millis),
+      "",
+    ]);
+    line(headline.toString());
 
-const perModule = new Table({
-  head: ["module", "vitest run (its Duration)", "", "cold wall time, Node and vitest start included", "result"],
-  style: { head: [] },
-});
-for (const module of modules) {
-  const run = node([vitestCli, "run", "--project", "solution", `modules/${folderName(module)}/`]);
-  const duration = vitestDuration(run.output);
-  perModule.push([
-    `${module.number} ${module.slug}`,
-    duration === undefined ? "?" : seconds(duration),
-    "",
-    seconds(run.seconds),
-    run.ok ? "passed" : pc.red("failed"),
-  ]);
-}
-console.log(perModule.toString());
+    const catalogue = mistakes();
+    const parts = new Table({ head: ["npm test's parts, one run each", "wall time", "CPU time", "result"], style: { head: [] } });
+    const partRuns: [string, string[]][] = [
+      ["type-check (tsgo)", [tsgoCli, "--noEmit", "-p", "."]],
+      ["module tests on the starters", [vitestCli, "run", "--project", "starter"]],
+      ["module tests on the solutions (replay check included)", [vitestCli, "run", "--project", "solution"]],
+      [`module tests on the ${catalogue.length} catalogued mistakes`, [vitestCli, "run", "--project", "mistakes"]],
+      ["repository tests (CDK, service.json, tools)", [vitestCli, "run", "--project", "repo"]],
+    ];
+    for (const [label, args] of partRuns) {
+      const run = node(args, { WORKSHOP_CHECK: "1" });
+      // Starters and catalogued mistakes must fail their tests.
+      const expectedToFail = args.includes("starter") || args.includes("mistakes");
+      const result = run.ok
+        ? expectedToFail
+          ? pc.red("passed: something that must fail passes!")
+          : "passed"
+        : expectedToFail
+          ? "failed, as it must"
+          : pc.red("failed");
+      parts.push([label, seconds(run.seconds), run.cpuSeconds === undefined ? "?" : seconds(run.cpuSeconds), result]);
+    }
+    line(parts.toString());
+
+    const perModule = new Table({
+      head: ["module", "vitest run (its Duration)", "", "cold wall time, Node and vitest start included", "result"],
+      style: { head: [] },
+    });
+    for (const module of modules) {
+      const run = node([vitestCli, "run", "--project", "solution", `modules/${folderName(module)}/`]);
+      const duration = vitestDuration(run.output);
+      perModule.push([
+        `${module.number} ${module.slug}`,
+        duration === undefined ? "?" : seconds(duration),
+        "",
+        seconds(run.seconds),
+        run.ok ? "passed" : pc.red("failed"),
+      ]);
+    }
+    line(perModule.toString());
+    return 0;
+  });
+
+await runIfEntry(import.meta.url, benchMain);
 
 /**
  * `npm run watch -- 01` as a learner keeps it open: after its first run, the handler is saved
@@ -199,7 +214,7 @@ console.log(perModule.toString());
  * times. vitest prints "Waiting for file changes" (all passed) or "Watching for file changes"
  * (some failed) once a report is complete.
  */
-async function watchLoop(): Promise<number[]> {
+async function watchLoop(runs: number): Promise<number[]> {
   const module = modules[0]!;
   const handlerFile = join(repoRoot, "modules", folderName(module), "handler.ts");
   const original = readFileSync(handlerFile);
@@ -250,7 +265,7 @@ async function watchLoop(): Promise<number[]> {
  * What a one-day `context.wait` adds to a test on skipped time: the same two steps run with and
  * without a one-day wait between them, `runs` + 1 times each, the first of each discarded as warm-up.
  */
-async function oneDayWaitCost(): Promise<number[]> {
+async function oneDayWaitCost(runs: number): Promise<number[]> {
   const stop = captureDurableLogs(() => {});
   await LocalDurableTestRunner.setupTestEnvironment({ skipTime: true });
   const workflow = (waitADay: boolean) =>
