@@ -122,6 +122,3 @@ export function route(method: string, rawPath: string): RouteMatch | undefined {
   }
   return undefined;
 }
-
-/** The operations served, for the start-up message and the tests. */
-export const operationNames = routes.map((candidate) => candidate.name);

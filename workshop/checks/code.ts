@@ -1,7 +1,7 @@
 /**
  * The code checks of `npm test`, each a maintained tool in a child process: Biome formats and
  * lints (biome.jsonc), dependency-cruiser holds the layers (.dependency-cruiser.cjs: an upward
- * import or a cycle fails), knip finds files and dependencies nothing uses (knip.jsonc).
+ * import or a cycle fails), knip finds files, exports and dependencies nothing uses (knip.jsonc).
  */
 import { join } from "node:path";
 import { repoRoot } from "../manifest.ts";
@@ -22,9 +22,9 @@ const tools: [name: string, bin: string, args: string[]][] = [
     [...layerRoots, "--config", ".dependency-cruiser.cjs", "--output-type", "err"],
   ],
   [
-    "no unused file or dependency, none unlisted (knip.jsonc)",
+    "no unused file, export or dependency, none unlisted (knip.jsonc)",
     binOf("knip", "bin/knip.js"),
-    ["--no-progress", "--include", "files,dependencies,unlisted,binaries"],
+    ["--no-progress", "--include", "files,dependencies,unlisted,binaries,exports,types"],
   ],
 ];
 
