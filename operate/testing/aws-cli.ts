@@ -11,6 +11,8 @@ import { tmpdir } from "node:os";
 import { basename, delimiter, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import pLimit from "p-limit";
+import { x } from "tinyexec";
 
 /** The `aws` executable on PATH, or undefined. */
 export function findAwsCli(path = process.env.PATH ?? ""): string | undefined {
@@ -79,57 +81,25 @@ export interface RunOptions {
   input?: string;
 }
 
-/** Runs a program to its end (or kills it after `timeoutMs`) and collects its output. */
-export function run(file: string, args: readonly string[], { env, cwd, timeoutMs = 30_000, input }: RunOptions): Promise<RunResult> {
+/** Runs a program to its end (or kills it after `timeoutMs`) and collects its output; never throws for an exit code. */
+export async function run(file: string, args: readonly string[], { env, cwd, timeoutMs = 30_000, input }: RunOptions): Promise<RunResult> {
   const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env, cwd, stdio: ["pipe", "pipe", "pipe"], shell: false });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      stderr += `\n[killed after ${timeoutMs} ms]`;
-    }, timeoutMs);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
-    });
-    // A program may end without reading its input: that is its answer, not an error here.
-    child.stdin.on("error", () => {});
-    child.stdin.end(input ?? "");
+  const child = x(file, [...args], {
+    timeout: timeoutMs,
+    throwOnError: false,
+    // Exactly the environment given: tests remove variables on purpose (WORKSHOP_CHECK, CI, AWS_*).
+    inheritEnv: false,
+    nodePath: false,
+    stdin: input ?? "",
+    nodeOptions: { env, ...(cwd ? { cwd } : {}), killSignal: "SIGKILL" },
   });
-}
-
-/** Runs at most `n` tasks at a time: each CLI start costs a good second of CPU. */
-export function limit(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const queue: (() => void)[] = [];
-  const next = () => {
-    if (active >= n) return;
-    const start = queue.shift();
-    if (start) {
-      active++;
-      start();
-    }
+  const { stdout, stderr, exitCode } = await child;
+  return {
+    code: exitCode ?? null,
+    stdout,
+    stderr: child.killed ? `${stderr}\n[killed after ${timeoutMs} ms]` : stderr,
+    ms: Date.now() - started,
   };
-  return <T>(task: () => Promise<T>) =>
-    new Promise<T>((resolve, reject) => {
-      queue.push(() => {
-        task()
-          .then(resolve, reject)
-          .finally(() => {
-            active--;
-            next();
-          });
-      });
-      next();
-    });
 }
 
 /** The interpreter (and its arguments) that runs an AWS CLI v1 script. */
@@ -208,8 +178,8 @@ export interface AwsCliRunner {
   close(): Promise<void>;
 }
 
-/** At most three `aws` processes at a time, across all runners of a test file. */
-const processSlot = limit(3);
+/** At most three `aws` processes at a time, across all runners of a test file: each start costs a good second of CPU. */
+const processSlot = pLimit(3);
 
 const batchDriver = fileURLToPath(new URL("./aws-batch.py", import.meta.url));
 
