@@ -57,6 +57,7 @@ import { captureIo } from "../operate/testing/sandbox.ts";
 import { handler } from "../solutions/08-timeouts/handler.ts";
 import { captureDurableLogs } from "../workshop/durable-logs.ts";
 import { repoRoot } from "../workshop/manifest.ts";
+import { inlineCode } from "../workshop/markdown.ts";
 
 const FUNCTION = "durable-fraud-check";
 const LIVE = `${FUNCTION}:live`;
@@ -821,7 +822,7 @@ describe("local endpoint, with the AWS CLI and service.json", () => {
     async guide() {
       const { text, commands } = localSection();
       expect(text, "the section names the endpoint's default address").toContain(`http://127.0.0.1:${DEFAULT_PORT}`);
-      const inline = [...text.matchAll(/`([^`]+)`/g)].map((match) => match[1]!);
+      const inline = inlineCode(text);
       for (const start of inline.filter((code) => /^(\w+=\S+ )*npm run local-api\b/.test(code))) {
         const [assignments, args] = [
           start.split("npm run local-api")[0]!.trim(),

@@ -13,6 +13,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import pLimit from "p-limit";
 import { x } from "tinyexec";
+import { codeBlocks } from "../../workshop/markdown.ts";
 
 /** The `aws` executable on PATH, or undefined. */
 export function findAwsCli(path = process.env.PATH ?? ""): string | undefined {
@@ -382,24 +383,19 @@ export function splitShellWords(text: string): Pick<ShellCommand, "words" | "exp
 /** The commands in a Markdown file's fenced `bash`/`sh`/`zsh`/`shell` blocks, comments left out. */
 export function shellCommandsIn(markdown: string): ShellCommand[] {
   const commands: ShellCommand[] = [];
-  const lines = markdown.split("\n");
-  let inBlock = false;
-  let pending: { text: string; line: number } | undefined;
-  lines.forEach((line, index) => {
-    const fence = /^\s*```\s*([\w-]*)/.exec(line);
-    if (fence) {
-      inBlock = !inBlock && ["bash", "sh", "zsh", "shell"].includes((fence[1] ?? "").toLowerCase());
-      pending = undefined;
-      return;
-    }
-    if (!inBlock) return;
-    const trimmed = line.trim();
-    if (!pending && (trimmed === "" || trimmed.startsWith("#"))) return;
-    pending = pending ? { text: `${pending.text}\n${line}`, line: pending.line } : { text: trimmed, line: index + 1 };
-    if (!line.endsWith("\\")) {
-      commands.push({ ...splitShellWords(pending.text), text: pending.text, line: pending.line });
-      pending = undefined;
-    }
-  });
+  const shells = codeBlocks(markdown).filter((block) => ["bash", "sh", "zsh", "shell"].includes((block.lang ?? "").toLowerCase()));
+  for (const block of shells) {
+    let pending: { text: string; line: number } | undefined;
+    block.value.split("\n").forEach((line, index) => {
+      const trimmed = line.trim();
+      if (!pending && (trimmed === "" || trimmed.startsWith("#"))) return;
+      // The block's content starts on the line after its opening fence.
+      pending = pending ? { text: `${pending.text}\n${line}`, line: pending.line } : { text: trimmed, line: block.line + 1 + index };
+      if (!line.endsWith("\\")) {
+        commands.push({ ...splitShellWords(pending.text), text: pending.text, line: pending.line });
+        pending = undefined;
+      }
+    });
+  }
   return commands;
 }

@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { folderName, modules, repoRoot, solutionDir, starterDir, type WorkshopModule } from "../manifest.ts";
+import { codeBlocks, inlineCode } from "../markdown.ts";
 import { docsPages } from "../docs-site/pages.ts";
 import type { CheckResult } from "./types.ts";
 
@@ -74,7 +75,8 @@ function moduleProblems(module: WorkshopModule): string[] {
     if (missing.length === 0 && order.join("|") !== present.join("|")) {
       problems.push(`${folder}/README.md has its sections out of order: ${order.join(", ")}`);
     }
-    if (!readFileSync(guide, "utf8").includes("```mermaid")) problems.push(`${folder}/README.md has no Mermaid diagram`);
+    if (!codeBlocks(readFileSync(guide, "utf8")).some((block) => block.lang === "mermaid"))
+      problems.push(`${folder}/README.md has no Mermaid diagram`);
   }
   return problems;
 }
@@ -91,10 +93,7 @@ function readmeProblems(): string[] {
 }
 
 /** The code of a Markdown text, fenced blocks and inline spans, where a word after `npx` is a command. */
-const codeIn = (markdown: string): string =>
-  [...markdown.matchAll(/^(`{3,}|~{3,}).*\n([\s\S]*?)^\1/gm)].map((block) => block[2]).join("\n") +
-  "\n" +
-  [...markdown.matchAll(/`([^`\n]+)`/g)].map((span) => span[1]).join("\n");
+const codeIn = (markdown: string): string => [...codeBlocks(markdown).map((block) => block.value), ...inlineCode(markdown)].join("\n");
 
 /**
  * Commands a guide tells the reader to type must exist: `npm run X`, `npm start` and `npm test`

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { chooseWorkflow, folderName, modules, repoPath, repoRoot, type WorkshopModule } from "../manifest.ts";
+import { codeBlocks } from "../markdown.ts";
 
 /** The pages of `docs/` in reading order: these first when present, then any other, by name. */
 const docsOrder = ["README.md", "setup.md", "concepts.md", "operating.md", "troubleshooting.md", "glossary.md"];
@@ -56,13 +57,8 @@ export const sitePages = (): string[] => [join(repoRoot, "README.md"), ...docsPa
 export function mermaidSources(): { where: string; source: string }[] {
   const diagrams: { where: string; source: string }[] = [];
   for (const file of sitePages()) {
-    const lines = readFileSync(file, "utf8").split("\n");
-    for (let index = 0; index < lines.length; index += 1) {
-      if (lines[index]?.trim() !== "```mermaid") continue;
-      const start = index;
-      const body: string[] = [];
-      for (index += 1; index < lines.length && lines[index]?.trim() !== "```"; index += 1) body.push(lines[index] as string);
-      diagrams.push({ where: `${repoPath(file)}:${start + 1}`, source: body.join("\n") });
+    for (const block of codeBlocks(readFileSync(file, "utf8"))) {
+      if (block.lang === "mermaid") diagrams.push({ where: `${repoPath(file)}:${block.line}`, source: block.value });
     }
   }
   return diagrams;
