@@ -1,53 +1,81 @@
 /**
- * `npm run test:cloud`: the smoke suite against a scripted fake of the deployed function on
- * 127.0.0.1 (through the real CloudDurableTestRunner and AWS SDK), and its refusal to start
- * without credentials.
+ * `npm run test:cloud`: the smoke suite against the local durable-lambda endpoint on 127.0.0.1,
+ * which runs the real workflow (through the real CloudDurableTestRunner and AWS SDK), and its
+ * refusal to start without credentials.
  */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { stripVTControlCharacters } from "node:util";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { startLocalApi } from "../operate/local-api/server.ts";
+import { loadHandler, workflowFor } from "../operate/local-api/workflow.ts";
 import { makeCliHome, run } from "../operate/testing/aws-cli.ts";
-import { fakeDurableService, type FakeOptions } from "../operate/testing/fake-durable.ts";
 import { startRecorder } from "../operate/testing/loopback.ts";
 import { captureIo, stubAwsEnv } from "../operate/testing/sandbox.ts";
 import { smokeCases, testCloudMain } from "../workshop/cli/test-cloud.ts";
-import { repoRoot } from "../workshop/manifest.ts";
+import { findModule, repoRoot } from "../workshop/manifest.ts";
+import { mistakes, patchedFiles } from "../workshop/mistakes.ts";
 
 afterEach(() => vi.unstubAllEnvs());
 
-async function smoke(module: string, fakeOptions: FakeOptions = {}) {
-  const fake = fakeDurableService(fakeOptions);
-  const recorder = await startRecorder(fake.respond);
+// A catalogued mistake's handler, written two folders below the repository as a solution is,
+// so that its imports resolve as the solution's do. (.workshop/ is the workshop's own, ignored.)
+const patchedFolder = join(repoRoot, ".workshop", "patched-handlers");
+afterAll(() => rmSync(patchedFolder, { recursive: true, force: true }));
+
+async function mistakeHandler(module: string, name: string): Promise<DurableLambdaHandler> {
+  const mistake = mistakes().find((entry) => entry.module === findModule(module) && entry.name === name);
+  if (mistake === undefined) throw new Error(`no catalogued mistake ${module}/${name}`);
+  const [[, source]] = [...patchedFiles(mistake)] as [[string, string]];
+  mkdirSync(patchedFolder, { recursive: true });
+  const file = join(patchedFolder, `${mistake.module.number}-${name}.ts`);
+  writeFileSync(file, source);
+  return ((await import(pathToFileURL(file).href)) as { handler: DurableLambdaHandler }).handler;
+}
+
+/** test:cloud against the local endpoint running `handler` (the module's solution by default). */
+async function smoke(module: string, handler?: DurableLambdaHandler) {
+  const api = await startLocalApi({
+    handler: handler ?? (await loadHandler(workflowFor({ module, solution: true }))),
+    port: 0,
+    executionTimeoutSeconds: () => 3600,
+  });
   stubAwsEnv();
   try {
     const io = captureIo();
-    const code = await testCloudMain(
-      [module, "--endpoint-url", recorder.url, "--poll-ms", "50", "--timeout", "40"],
-      io,
-      () => 1_769_853_600_000,
+    const code = await testCloudMain([module, "--endpoint-url", api.url, "--poll-ms", "50", "--timeout", "40"], io);
+    const executions = api.registry.executions();
+    await Promise.race([Promise.all(executions.map((execution) => execution.ended)), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    // What each execution's callbacks were answered with, as the service recorded it.
+    const answers = executions.flatMap((execution) =>
+      execution
+        .history()
+        .filter((event) => event.EventType === "CallbackSucceeded")
+        .map((event) => String(event.CallbackSucceededDetails?.Result?.Payload ?? "")),
     );
     // Colour codes come and go with the terminal and with CI=true; the assertions read the text.
     return {
       code,
       stdout: stripVTControlCharacters(io.stdout),
       stderr: stripVTControlCharacters(io.stderr),
-      fake,
-      requests: recorder.requests,
+      statuses: executions.map((execution) => execution.status),
+      answers,
     };
   } finally {
-    await recorder.close();
+    await api.close();
   }
 }
 
 describe("npm run test:cloud", () => {
   it("runs every case on the finished workflow (module 10), answering the medium ones by callback", async () => {
-    const { code, stdout, stderr, fake, requests } = await smoke("10");
+    const { code, stdout, stderr, statuses, answers } = await smoke("10");
 
     expect(code, stdout + stderr).toBe(0);
     expect(stdout).toContain(`${smokeCases.length} passed, 0 failed`);
-    expect(fake.executions.map((execution) => execution.status)).toEqual(smokeCases.map(() => "SUCCEEDED"));
-    const answers = requests.filter((request) => request.path.endsWith("/succeed")).map((request) => request.body.toString());
+    expect(statuses).toEqual(smokeCases.map(() => "SUCCEEDED"));
     expect(answers.sort()).toEqual(['{"approved":false}', '{"approved":true}']);
-    expect(requests.every((request) => request.headers.authorization?.includes("/eu-west-1/lambda/aws4_request"))).toBe(true);
   }, 60_000);
 
   it("runs only the cases a module's workflow can pass: module 01 authorizes low risk", async () => {
@@ -59,7 +87,8 @@ describe("npm run test:cloud", () => {
   }, 60_000);
 
   it("fails, naming the case, when the deployed workflow treats a no as a yes", async () => {
-    const { code, stdout } = await smoke("08", { anyAnswerApproves: true });
+    // The catalogue's module 06 mistake: any answer approves (the FraudDetection sample's bug).
+    const { code, stdout } = await smoke("06", await mistakeHandler("06", "any-answer-approves"));
 
     expect(code, stdout).toBe(1);
     expect(stdout).toMatch(/✗ medium risk, the card holder declines .*expected body.result "SentToFraudDept", got "authorized"/);
