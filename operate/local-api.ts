@@ -65,8 +65,7 @@ Then, in another terminal (any credentials do; the endpoint does not check them)
 It keeps, in memory only, every running execution and the last ${MAX_ENDED_EXECUTIONS} that have ended;
 older ones read as not found, as after their retention period on Lambda.
 Ctrl+C stops the endpoint and lists the executions still running, which are lost.`,
-    )
-    .showHelpAfterError("(run with --help for usage)");
+    );
 }
 
 function startupMessage(api: LocalApi, label: string, verification: number, reviewHold: number): string {

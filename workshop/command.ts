@@ -79,16 +79,15 @@ export function moduleCommand(name: string, description: string): Command {
   return new Command(name)
     .description(description)
     .argument("<module>", "the module: its number (1 or 01) or its slug (first-step)")
-    .addHelpText("after", moduleListHelp())
-    .showHelpAfterError("(run with --help for usage)");
+    .addHelpText("after", moduleListHelp());
 }
 
-/** Finds the module named on the command line, or ends the command with exit code 2. */
-export function moduleArgument(program: Command, given: string): WorkshopModule {
+/** Finds the module named on the command line; an unknown one is a usage error that lists the valid ones. */
+export function moduleArgument(given: string): WorkshopModule {
   try {
     return findModule(given);
   } catch (error) {
-    if (error instanceof UnknownModuleError) program.error(error.message, { exitCode: 2 });
+    if (error instanceof UnknownModuleError) throw new UsageError(error.message);
     throw error;
   }
 }

@@ -20,7 +20,7 @@ export const diffMain = (argv: readonly string[], io: Io = processIo): Promise<n
   guarded(io, async () => {
     const program = commandLine(moduleCommand("diff", "Show how your files in modules/NN-slug/ differ from the solution."), io);
     program.parse([...argv], { from: "user" });
-    const module = moduleArgument(program, program.args[0] as string);
+    const module = moduleArgument(program.args[0] as string);
 
     let differences = 0;
     for (const file of learnerFiles(module)) {

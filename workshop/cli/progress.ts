@@ -52,7 +52,7 @@ export const progressMain = (argv: readonly string[], io: Io = processIo): Promi
       io,
     );
     program.parse([...argv], { from: "user" });
-    const chosen = (program.args as string[]).map((given) => moduleArgument(program, given));
+    const chosen = (program.args as string[]).map((given) => moduleArgument(given));
     const shown = modules.filter((module) => chosen.length === 0 || chosen.includes(module));
 
     const moduleFiles = shown.map((module) => `modules/${folderName(module)}/`);

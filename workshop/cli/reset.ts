@@ -54,7 +54,7 @@ export const resetMain = (argv: readonly string[], io: Io = processIo): Promise<
     );
     program.parse([...argv], { from: "user" });
     const options = program.opts<{ yes?: boolean; from: string }>();
-    const module = moduleArgument(program, program.args[0] as string);
+    const module = moduleArgument(program.args[0] as string);
 
     let commit: string;
     try {

@@ -20,7 +20,7 @@ export const testModuleMain = (argv: readonly string[], io: Io = processIo): Pro
     );
     program.parse([...argv], { from: "user" });
     const options = program.opts<{ watch?: boolean; solution?: boolean }>();
-    const module = moduleArgument(program, program.args[0] as string);
+    const module = moduleArgument(program.args[0] as string);
     const number = module.number;
     const project = options.solution ? "solution" : "starter";
     const folder = `${options.solution ? "solutions" : "modules"}/${folderName(module)}`;
