@@ -37,10 +37,12 @@ async function mistakeHandler(module: string, name: string): Promise<DurableLamb
 
 /** test:cloud against the local endpoint running `handler` (the module's solution by default). */
 async function smoke(module: string, handler?: DurableLambdaHandler) {
+  const signatures: string[] = [];
   const api = await startLocalApi({
     handler: handler ?? (await loadHandler(workflowFor({ module, solution: true }))),
     port: 0,
     executionTimeoutSeconds: () => 3600,
+    onRequest: (request) => signatures.push(request.headers.authorization ?? "(unsigned)"),
   });
   stubAwsEnv();
   try {
@@ -62,6 +64,7 @@ async function smoke(module: string, handler?: DurableLambdaHandler) {
       stderr: stripVTControlCharacters(io.stderr),
       statuses: executions.map((execution) => execution.status),
       answers,
+      signatures,
     };
   } finally {
     await api.close();
@@ -70,12 +73,17 @@ async function smoke(module: string, handler?: DurableLambdaHandler) {
 
 describe("npm run test:cloud", () => {
   it("runs every case on the finished workflow (module 10), answering the medium ones by callback", async () => {
-    const { code, stdout, stderr, statuses, answers } = await smoke("10");
+    const { code, stdout, stderr, statuses, answers, signatures } = await smoke("10");
 
     expect(code, stdout + stderr).toBe(0);
     expect(stdout).toContain(`${smokeCases.length} passed, 0 failed`);
     expect(statuses).toEqual(smokeCases.map(() => "SUCCEEDED"));
     expect(answers.sort()).toEqual(['{"approved":false}', '{"approved":true}']);
+    expect(signatures.length).toBeGreaterThan(0);
+    expect(
+      signatures.filter((signature) => !signature.includes("/eu-west-1/lambda/aws4_request")),
+      "signed for the region set",
+    ).toEqual([]);
   }, 60_000);
 
   it("runs only the cases a module's workflow can pass: module 01 authorizes low risk", async () => {

@@ -32,6 +32,8 @@ export interface LocalApiOptions {
   executionTimeoutSeconds: () => number;
   /** One line per thing worth telling whoever watches the server. */
   log?: (line: string) => void;
+  /** Sees each request as it arrives (tests read how clients sign them; the endpoint does not check). */
+  onRequest?: (request: IncomingMessage) => void;
   syncLimitMs?: number;
 }
 
@@ -154,7 +156,10 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   }
 
   await acquireRuntime();
-  const server = createServer((req, res) => void handle(req, res));
+  const server = createServer((req, res) => {
+    options.onRequest?.(req);
+    void handle(req, res);
+  });
   server.on("clientError", answerClientError);
   try {
     server.listen(options.port, HOST);
