@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { repoRoot } from "../manifest.ts";
-import { firstLines, run } from "./docs.ts";
+import { firstLines, runTool } from "./tool.ts";
 import type { CheckResult } from "./types.ts";
 
 // Not every package exports its package.json for require.resolve; npm ci puts them all here.
@@ -31,7 +31,7 @@ const tools: [name: string, bin: string, args: string[]][] = [
 export async function codeChecks(): Promise<CheckResult[]> {
   return Promise.all(
     tools.map(async ([name, bin, args]): Promise<CheckResult> => {
-      const outcome = await run(process.execPath, [bin, ...args]);
+      const outcome = await runTool(process.execPath, [bin, ...args]);
       const ok = outcome.code === 0;
       return { group: "code", name, ok, ...(ok ? {} : { detail: firstLines(outcome.output) || `exited with ${outcome.code}` }) };
     }),

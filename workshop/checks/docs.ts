@@ -4,7 +4,6 @@
  * parallel with the type-check and the tests; the site is built into a temporary directory,
  * never into the repository.
  */
-import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -12,34 +11,10 @@ import { dirname, join, resolve } from "node:path";
 import { repoRoot } from "../manifest.ts";
 import { checkSiteInBrowser, chromiumPath, openBrowser, searchTerm, type Browser, type BrowserReport } from "../docs-site/browser.ts";
 import { tally, underStrace, type Traced } from "../testing/offline.ts";
+import { firstLines, runTool } from "./tool.ts";
 import type { CheckResult } from "./types.ts";
 
 const group = "docs";
-
-export interface Run {
-  code: number | null;
-  output: string;
-}
-
-/** Runs a command in the repository with colour off. */
-export function run(command: string, args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, {
-      cwd: repoRoot,
-      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("error", (error) => resolve({ code: -1, output: error.message }));
-    child.on("close", (code) => resolve({ code, output: output.trim() }));
-  });
-}
-
-export const firstLines = (text: string, count = 40) => {
-  const lines = text.split("\n");
-  return lines.length > count ? [...lines.slice(0, count), `… ${lines.length - count} more line(s)`].join("\n") : text;
-};
 
 const result = (name: string, ok: boolean, detail?: string): CheckResult => ({
   group,
@@ -79,7 +54,7 @@ export function markdownFiles(): string[] {
 /** markdownlint-cli over every Markdown file, with the committed config (as `npm run lint:md`). */
 export async function markdownLintCheck(files = markdownFiles()): Promise<CheckResult> {
   const name = "every Markdown file passes markdownlint (.markdownlint.jsonc)";
-  const lint = await run(process.execPath, [
+  const lint = await runTool(process.execPath, [
     join(repoRoot, "node_modules", "markdownlint-cli", "markdownlint.js"),
     "--config",
     ".markdownlint.jsonc",
@@ -91,7 +66,7 @@ export async function markdownLintCheck(files = markdownFiles()): Promise<CheckR
 /** remark-validate-links over every Markdown file: files and heading anchors, offline. */
 export async function linkCheck(files = markdownFiles()): Promise<CheckResult> {
   const name = "every internal link in the Markdown resolves, to a file and, with #, to a heading (remark-validate-links)";
-  const links = await run(process.execPath, [
+  const links = await runTool(process.execPath, [
     join(repoRoot, "node_modules", "remark-cli", "cli.js"),
     ...files,
     "--no-config",
@@ -110,7 +85,7 @@ export async function linkCheck(files = markdownFiles()): Promise<CheckResult> {
 /** Builds the site into a temporary directory with `npm run docs`'s own code. */
 async function buildSiteCheck(out: string): Promise<{ check: CheckResult; built: boolean }> {
   const name = "the site builds with typedoc with no warning (npm run docs)";
-  const build = await run(process.execPath, [join(repoRoot, "workshop", "cli", "docs.ts"), "--out", out]);
+  const build = await runTool(process.execPath, [join(repoRoot, "workshop", "cli", "docs.ts"), "--out", out]);
   const built = build.code === 0 && existsSync(join(out, "index.html"));
   return { check: result(name, built, firstLines(build.output) || `the build exited with ${build.code}`), built };
 }

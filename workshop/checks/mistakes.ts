@@ -3,29 +3,26 @@
  * mistakes, each patch still applies with `git apply`, and the module's tests reject each
  * one with guidance (a message that names the learner's file), not with a stack trace.
  */
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
-import { folderName, repoRoot, type WorkshopModule } from "../manifest.ts";
+import { folderName, type WorkshopModule } from "../manifest.ts";
 import { mistakes, patchedFiles, type Mistake } from "../mistakes.ts";
 import type { RunResult } from "../test-run.ts";
+import { runTool } from "./tool.ts";
 import type { CheckResult } from "./types.ts";
 
 /** The fewest mistakes a module's catalogue may list. */
 export const MIN_MISTAKES = 3;
 
-const run = promisify(execFile);
-
 /** `git apply --check` of each patch, from the repository root, all at once. */
 export async function patchesApply(catalogue = mistakes()): Promise<Map<string, string | undefined>> {
   const verdicts = await Promise.all(
     catalogue.map(async (mistake): Promise<[string, string | undefined]> => {
+      const check = await runTool("git", ["apply", "--check", mistake.path]);
+      if (check.code !== 0) return [mistake.path, check.output || `git apply --check exited with ${check.code}`];
       try {
-        await run("git", ["apply", "--check", mistake.path], { cwd: repoRoot });
         patchedFiles(mistake);
         return [mistake.path, undefined];
       } catch (error) {
-        const stderr = (error as { stderr?: string }).stderr?.trim();
-        return [mistake.path, stderr || (error instanceof Error ? error.message : String(error))];
+        return [mistake.path, error instanceof Error ? error.message : String(error)];
       }
     }),
   );

@@ -5,25 +5,16 @@
  * in a third of the CPU time of `tsc` 6; `typescript` 6 stays for typedoc, whose peer range
  * stops before 7.
  */
-import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { repoRoot } from "../manifest.ts";
+import { firstLines, runTool } from "./tool.ts";
 import type { CheckResult } from "./types.ts";
 
-export function typeCheck(): Promise<CheckResult> {
+export async function typeCheck(): Promise<CheckResult> {
   // The package exports no bin path: find it next to its package.json.
   const packageJson = createRequire(import.meta.url).resolve("@typescript/native-preview/package.json");
   const tsgo = join(dirname(packageJson), "bin", "tsgo");
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [tsgo, "--noEmit", "-p", "."], { cwd: repoRoot });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("close", (code) => {
-      const ok = code === 0;
-      const detail = output.trim().split("\n").slice(0, 30).join("\n");
-      resolve({ group: "types", name: "the TypeScript type-checks (tsgo --noEmit)", ok, ...(ok ? {} : { detail }) });
-    });
-  });
+  const { code, output } = await runTool(process.execPath, [tsgo, "--noEmit", "-p", "."]);
+  const ok = code === 0;
+  return { group: "types", name: "the TypeScript type-checks (tsgo --noEmit)", ok, ...(ok ? {} : { detail: firstLines(output, 30) }) };
 }
