@@ -10,6 +10,7 @@
 import { once } from "node:events";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import { route } from "../local-api/routes.ts";
 import { sample, waitingHistory } from "./fixtures.ts";
 
 export interface RecordedRequest {
@@ -88,8 +89,6 @@ export async function startRecorder(respond: Responder = lambdaResponder): Promi
   };
 }
 
-const segment = (path: string, index: number): string => decodeURIComponent(path.split("/")[index] ?? "");
-
 /** The execution ARN Lambda would give an execution of `functionName` called `name`. */
 function executionArnFor(functionName: string, name: string): string {
   const [fn, qualifier] = functionName.replace(/^arn:aws:lambda:[^:]+:\d+:function:/, "").split(":");
@@ -97,41 +96,46 @@ function executionArnFor(functionName: string, name: string): string {
   return sample.executionArn(name, version, fn);
 }
 
-/** Answers the durable operations of Lambda the way the service does, with sample data. */
+/**
+ * Answers the durable operations of Lambda the way the service does, with sample data. Which
+ * operation a request is for is the local endpoint's routing (local-api/routes.ts): one table.
+ */
 export function lambdaResponder(request: RecordedRequest): Reply {
   const { method, path } = request;
   const header = (name: string): string | undefined => {
     const value = request.headers[name];
     return Array.isArray(value) ? value[0] : value;
   };
-
-  if (method === "POST" && /^\/2015-03-31\/functions\/[^/]+\/invocations$/.test(path)) {
-    const name = header("x-amz-durable-execution-name") ?? "generated-0001";
-    const headers = {
-      "x-amz-durable-execution-arn": executionArnFor(segment(path, 3), name),
-      "x-amz-executed-version": "1",
-    };
-    const type = header("x-amz-invocation-type") ?? "RequestResponse";
-    if (type === "Event") return { status: 202, headers, body: "" };
-    if (type === "DryRun") return { status: 204, headers, body: "" };
-    return { status: 200, headers, body: sample.result };
+  const matched = route(method, path);
+  switch (matched?.name) {
+    case "Invoke": {
+      const name = header("x-amz-durable-execution-name") ?? "generated-0001";
+      const headers = {
+        "x-amz-durable-execution-arn": executionArnFor(matched.params.FunctionName ?? "", name),
+        "x-amz-executed-version": "1",
+      };
+      const type = header("x-amz-invocation-type") ?? "RequestResponse";
+      if (type === "Event") return { status: 202, headers, body: "" };
+      if (type === "DryRun") return { status: 204, headers, body: "" };
+      return { status: 200, headers, body: sample.result };
+    }
+    case "ListDurableExecutionsByFunction":
+      return { body: { DurableExecutions: sample.executions() } };
+    case "GetDurableExecution":
+      return { body: sample.execution(matched.params.DurableExecutionArn ?? "") };
+    case "GetDurableExecutionHistory":
+      return { body: { Events: waitingHistory() } };
+    case "GetDurableExecutionState":
+      return { body: { Operations: sample.operations() } };
+    case "StopDurableExecution":
+      return { body: { StopTimestamp: sample.time(60) } };
+    case "SendDurableExecutionCallbackSuccess":
+    case "SendDurableExecutionCallbackFailure":
+    case "SendDurableExecutionCallbackHeartbeat":
+      return { body: {} };
   }
+  // Not a durable operation: the guide's check that the plain lambda commands still work.
   if (method === "GET" && /^\/2015-03-31\/functions\/?$/.test(path)) return { body: { Functions: [] } };
-  if (method === "GET" && /^\/2025-12-01\/functions\/[^/]+\/durable-executions$/.test(path)) {
-    return { body: { DurableExecutions: sample.executions() } };
-  }
-  const execution = /^\/2025-12-01\/durable-executions\/([^/]+)(\/[a-z]+)?$/.exec(path);
-  if (execution) {
-    const arn = decodeURIComponent(execution[1] ?? "");
-    const action = `${method} ${execution[2] ?? ""}`;
-    if (action === "GET ") return { body: sample.execution(arn) };
-    if (action === "GET /history") return { body: { Events: waitingHistory() } };
-    if (action === "GET /state") return { body: { Operations: sample.operations() } };
-    if (action === "POST /stop") return { body: { StopTimestamp: sample.time(60) } };
-  }
-  if (method === "POST" && /^\/2025-12-01\/durable-execution-callbacks\/[^/]+\/(succeed|fail|heartbeat)$/.test(path)) {
-    return { body: {} };
-  }
   return {
     status: 404,
     headers: { "x-amzn-errortype": "ResourceNotFoundException" },
