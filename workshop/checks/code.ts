@@ -19,12 +19,31 @@ const tools: [name: string, bin: string, args: string[]][] = [
   [
     "the layers hold: no upward import, no cycle (.dependency-cruiser.cjs)",
     binOf("dependency-cruiser", "bin/dependency-cruiser.mjs"),
-    [...layerRoots, "--config", ".dependency-cruiser.cjs", "--output-type", "err"],
+    [
+      ...layerRoots,
+      "--config",
+      ".dependency-cruiser.cjs",
+      "--output-type",
+      "err",
+      // Its own cache, by file content: a second run re-reads only what changed (2.5 s of CPU to 0.8 s).
+      "--cache",
+      "node_modules/.cache/dependency-cruiser",
+      "--cache-strategy",
+      "content",
+    ],
   ],
   [
     "no unused file, export or dependency, none unlisted (knip.jsonc)",
     binOf("knip", "bin/knip.js"),
-    ["--no-progress", "--include", "files,dependencies,unlisted,binaries,exports,types"],
+    // Its own cache too, invalidated by any change to a file (2.1 s of CPU to 1.1 s).
+    [
+      "--no-progress",
+      "--include",
+      "files,dependencies,unlisted,binaries,exports,types",
+      "--cache",
+      "--cache-location",
+      "node_modules/.cache/knip",
+    ],
   ],
 ];
 
