@@ -8,12 +8,13 @@
  */
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { GetDurableExecutionCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { GetDurableExecutionCommand, type LambdaClient } from "@aws-sdk/client-lambda";
 import { withDurableExecution, type DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExecutionRegistry, MAX_ENDED_EXECUTIONS } from "../operate/local-api/registry.ts";
 import { checkpointWorker } from "../operate/local-api/runtime-environment.ts";
 import { startLocalApi, type LocalApi } from "../operate/local-api/server.ts";
+import { localClient } from "../operate/testing/sandbox.ts";
 
 const EXECUTIONS = 200;
 const PAD_BYTES = 100 * 1024;
@@ -39,12 +40,7 @@ let client: LambdaClient;
 
 beforeAll(async () => {
   api = await startLocalApi({ handler, port: 0, executionTimeoutSeconds: () => 3600 });
-  client = new LambdaClient({
-    endpoint: api.url,
-    region: "us-east-1",
-    credentials: { accessKeyId: "a", secretAccessKey: "b" },
-    maxAttempts: 1,
-  });
+  client = localClient(api.url);
 });
 
 afterAll(async () => {

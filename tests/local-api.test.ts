@@ -19,7 +19,7 @@ import {
   GetDurableExecutionHistoryCommand,
   GetDurableExecutionStateCommand,
   InvokeCommand,
-  LambdaClient,
+  type LambdaClient,
   ListDurableExecutionsByFunctionCommand,
   SendDurableExecutionCallbackFailureCommand,
   SendDurableExecutionCallbackHeartbeatCommand,
@@ -53,7 +53,7 @@ import {
   type RunResult,
   type ShellCommand,
 } from "../operate/testing/aws-cli.ts";
-import { captureIo } from "../operate/testing/sandbox.ts";
+import { captureIo, localClient } from "../operate/testing/sandbox.ts";
 import { handler } from "../solutions/08-timeouts/handler.ts";
 import { captureDurableLogs } from "../workshop/durable-logs.ts";
 import { repoRoot } from "../workshop/manifest.ts";
@@ -148,12 +148,7 @@ beforeAll(async () => {
     log: (line) => serverLog.push(line),
   });
   expect(api.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-  client = new LambdaClient({
-    endpoint: api.url,
-    region: "us-east-1",
-    credentials: { accessKeyId: "AKIDLOCALTEST", secretAccessKey: "local-test-secret" },
-    maxAttempts: 1,
-  });
+  client = localClient(api.url);
   // The timeout cases read VERIFICATION_TIMEOUT_SECONDS=1 when their callbacks start...
   const [sdk, cli] = await Promise.all([invoke(tx(3001, 6500), { name: "timeout-sdk" }), invoke(tx(3002, 6500), { name: "timeout-cli" })]);
   timeoutArns.sdk = sdk.DurableExecutionArn ?? "";
@@ -403,12 +398,7 @@ describe.concurrent("local endpoint, with @aws-sdk/client-lambda", () => {
 
   it("an execution that outlives the function's execution timeout ends TIMED_OUT", async () => {
     const strict = await startLocalApi({ handler, port: 0, executionTimeoutSeconds: () => 1 });
-    const strictClient = new LambdaClient({
-      endpoint: strict.url,
-      region: "us-east-1",
-      credentials: { accessKeyId: "a", secretAccessKey: "b" },
-      maxAttempts: 1,
-    });
+    const strictClient = localClient(strict.url);
     try {
       const started = await strictClient.send(
         new InvokeCommand({
@@ -438,12 +428,7 @@ describe.concurrent("local endpoint, with @aws-sdk/client-lambda", () => {
 
   it("names the executions still running (SIGINT and SIGTERM call this)", async () => {
     const second = await startLocalApi({ handler, port: 0, executionTimeoutSeconds: () => 3600 });
-    const secondClient = new LambdaClient({
-      endpoint: second.url,
-      region: "us-east-1",
-      credentials: { accessKeyId: "a", secretAccessKey: "b" },
-      maxAttempts: 1,
-    });
+    const secondClient = localClient(second.url);
     let output = "";
     try {
       const running = await secondClient.send(
@@ -628,12 +613,7 @@ describe.concurrent("local endpoint: answers and requests the service refuses", 
       return output;
     };
     lateApi = await startLocalApi({ handler: watched, port: 0, executionTimeoutSeconds: () => 3600 });
-    const lateClient = new LambdaClient({
-      endpoint: lateApi.url,
-      region: "us-east-1",
-      credentials: { accessKeyId: "a", secretAccessKey: "b" },
-      maxAttempts: 1,
-    });
+    const lateClient = localClient(lateApi.url);
     try {
       const started = await lateClient.send(
         new InvokeCommand({ FunctionName: LIVE, InvocationType: "Event", DurableExecutionName: "late", Payload: encode(tx(1203, 6500)) }),

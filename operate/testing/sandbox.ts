@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import { tmpdir } from "node:os";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { vi } from "vitest";
 import type { Io } from "../../workshop/command.ts";
 
@@ -41,3 +42,12 @@ export function captureIo(): CapturedIo {
   };
   return io;
 }
+
+/** An SDK client for a local endpoint on 127.0.0.1: any credentials do, and a failure is not retried. */
+export const localClient = (url: string): LambdaClient =>
+  new LambdaClient({
+    endpoint: url,
+    region: "us-east-1",
+    credentials: { accessKeyId: "AKIDLOCALTEST", secretAccessKey: "local-test-secret" },
+    maxAttempts: 1,
+  });
