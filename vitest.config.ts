@@ -29,8 +29,8 @@ const moduleProject = (target: Exclude<Target, "mistakes">) => ({
 
 /**
  * The misconception catalogue: the module tests on every catalogued mistake, in one project
- * (see workshop/mistakes.ts), sharing the runtime as the check's other module tests do; each
- * file stops at its first failure, which catches the mistake.
+ * (see workshop/mistakes.ts), sharing the runtime as the check's other module tests do; on each
+ * mistake only the test its patch names as the one that catches it runs.
  * Built only when a run asks for it (`npm test`, or `--project mistakes`): the learner's
  * one-module runs should not pay for it.
  */
@@ -47,7 +47,7 @@ const mistakesProject = () => {
       dir: entriesDir,
       include: ["**/*.test.ts"],
       ...sharedRuntime,
-      setupFiles: ["./workshop/testing/stop-at-first-failure.ts"],
+      setupFiles: ["./workshop/testing/catching-test-only.ts"],
     },
   };
 };

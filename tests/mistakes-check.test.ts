@@ -15,7 +15,14 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 function fakeMistake(name: string, text: string): Mistake {
   const file = join(scratch, `${name}.patch`);
   writeFileSync(file, text);
-  return { module: first, name, misconception: "a test mistake", path: relative(repoRoot, file), project: `mistake:01:${name}` };
+  return {
+    module: first,
+    name,
+    misconception: "a test mistake",
+    caughtBy: "a test",
+    path: relative(repoRoot, file),
+    project: `mistake:01:${name}`,
+  };
 }
 
 const stale = [
@@ -30,11 +37,12 @@ const stale = [
   "",
 ].join("\n");
 
-const outcome = (project: string, state: TestOutcome["state"], message?: string): TestOutcome => ({
+const outcome = (project: string, state: TestOutcome["state"], message?: string, name = "a test"): TestOutcome => ({
   project: project as TestOutcome["project"],
   file: "modules/01-first-step/first-step.test.ts",
   module: first,
-  name: "a test",
+  name: `01 · your first durable step > ${name}`,
+  title: name,
   state,
   messages: message === undefined ? [] : [message],
   durationMs: 1,
@@ -56,27 +64,64 @@ describe("the misconception catalogue check", () => {
     expect(verdict.detail).toContain("no longer applies");
   });
 
-  it("fails a mistake that every test of its module lets through, naming the patch", () => {
+  /** Module 01's first catalogued mistake, and a run of its module's tests on it. */
+  const firstMistake = () => {
     const [mistake] = mistakes().filter((entry) => entry.module === first);
-    expect(mistake, "module 01 has catalogue entries").toBeDefined();
-    const passing = runWith([outcome(mistake!.project, "passed")]);
-    const verdict = mistakeChecks(passing, new Map(), first).find((result) => result.name.startsWith(mistake!.name));
+    if (mistake === undefined) throw new Error("module 01 has no catalogue entries");
+    const verdictOf = (...tests: TestOutcome[]) =>
+      mistakeChecks(runWith(tests), new Map(), first).find((result) => result.name.startsWith(mistake.name));
+    return { mistake, verdictOf };
+  };
+
+  it("reads the test that catches each mistake from its patch, apart from the misconception", () => {
+    for (const mistake of mistakes()) {
+      expect(mistake.caughtBy, `${mistake.path} names the test that catches it`).not.toBe("");
+      expect(mistake.misconception, `${mistake.path}: the misconception`).not.toMatch(/caught by/i);
+    }
+  });
+
+  it("fails a mistake that the test it names lets through, naming the patch", () => {
+    const { mistake, verdictOf } = firstMistake();
+    const verdict = verdictOf(outcome(mistake.project, "passed", undefined, mistake.caughtBy));
 
     expect(verdict?.ok).toBe(false);
     expect(verdict?.group).toBe("mistakes 01");
-    expect(verdict?.detail).toContain(mistake!.path);
+    expect(verdict?.detail).toContain(mistake.path);
     expect(verdict?.detail).toContain("not caught");
   });
 
-  it("fails a mistake caught only by a stack trace, and passes one caught with guidance", () => {
-    const [mistake] = mistakes().filter((entry) => entry.module === first);
-    const unguided = runWith([outcome(mistake!.project, "failed", "TypeError: Cannot read properties of undefined")]);
-    const guided = runWith([outcome(mistake!.project, "failed", "TODO 1 in modules/01-first-step/handler.ts: expected ...")]);
-    const find = (run: RunResult) => mistakeChecks(run, new Map(), first).find((result) => result.name.startsWith(mistake!.name));
+  it("fails a mistake caught by another test than the one its patch names, listing the module's tests", () => {
+    const { mistake, verdictOf } = firstMistake();
+    const verdict = verdictOf(outcome(mistake.project, "failed", "TODO 1 in modules/01-first-step/handler.ts", "another test"));
 
-    expect(find(unguided)?.ok).toBe(false);
-    expect(find(unguided)?.detail).toContain("no failure names modules/01-first-step/");
-    expect(find(guided)?.ok).toBe(true);
+    expect(verdict?.ok).toBe(false);
+    expect(verdict?.detail).toContain(`"# Caught by: ${mistake.caughtBy}" names no test of module 01`);
+    expect(verdict?.detail).toContain("another test");
+  });
+
+  it("fails a patch that names no catching test", () => {
+    const { mistake } = firstMistake();
+    const unnamed = { ...mistake, caughtBy: "" };
+    const verdict = mistakeVerdict(
+      runWith([outcome(mistake.project, "failed", "TODO 1 in modules/01-first-step/handler.ts")]),
+      unnamed,
+      undefined,
+    );
+
+    expect(verdict.ok).toBe(false);
+    expect(verdict.detail).toContain("# Caught by: <test name>");
+  });
+
+  it("fails a mistake caught only by a stack trace, and passes one caught with guidance", () => {
+    const { mistake, verdictOf } = firstMistake();
+    const unguided = verdictOf(outcome(mistake.project, "failed", "TypeError: Cannot read properties of undefined", mistake.caughtBy));
+    const guided = verdictOf(
+      outcome(mistake.project, "failed", "TODO 1 in modules/01-first-step/handler.ts: expected ...", mistake.caughtBy),
+    );
+
+    expect(unguided?.ok).toBe(false);
+    expect(unguided?.detail).toContain("the failure does not name modules/01-first-step/");
+    expect(guided?.ok).toBe(true);
   });
 
   it(`fails a module with fewer than ${MIN_MISTAKES} catalogue entries`, () => {

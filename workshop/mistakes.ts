@@ -3,8 +3,9 @@
  *
  * `solutions/NN-slug/mistakes/<name>.patch` is a unified diff against the solution that
  * `git apply` takes from the repository root, after one or more `#` lines that state the
- * misconception. The maintainer check runs the module's own tests on each patched solution,
- * in memory, and requires them to fail with guidance.
+ * misconception and a `# Caught by: <test name>` line that names the module's test that
+ * teaches it. The maintainer check runs that test on each patched solution, in memory, and
+ * requires it to fail with guidance.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
@@ -17,11 +18,16 @@ export interface Mistake {
   name: string;
   /** The `#` lines: the misconception, in one sentence. */
   misconception: string;
+  /** The name of the module test that catches it (its `# Caught by:` line); "" when missing. */
+  caughtBy: string;
   /** Relative to the repository: `solutions/01-first-step/mistakes/<name>.patch`. */
   path: string;
   /** How results name it: `mistake:01:<name>`. */
   project: string;
 }
+
+/** The header line that names the test catching a mistake: `# Caught by: <test name>`. */
+const caughtByLine = /^caught by:/i;
 
 export const mistakesDir = (module: WorkshopModule): string => join(solutionDir(module), "mistakes");
 
@@ -36,15 +42,27 @@ export function mistakes(): Mistake[] {
       .map((file) => {
         const name = file.slice(0, -".patch".length);
         const text = readFileSync(join(folder, file), "utf8");
-        const misconception = text
-          .split("\n")
-          .filter((line, index, lines) => line.startsWith("#") && lines.slice(0, index).every((before) => before.startsWith("#")))
-          .map((line) => line.replace(/^#\s?/, "").trim())
-          .join(" ");
+        const lines = text.split("\n");
+        const header = lines
+          .slice(
+            0,
+            Math.max(
+              0,
+              lines.findIndex((line) => !line.startsWith("#")),
+            ),
+          )
+          .map((line) => line.replace(/^#\s?/, "").trim());
+        const caughtBy =
+          header
+            .find((line) => caughtByLine.test(line))
+            ?.replace(caughtByLine, "")
+            .trim() ?? "";
+        const misconception = header.filter((line) => !caughtByLine.test(line)).join(" ");
         return {
           module,
           name,
           misconception,
+          caughtBy,
           path: repoPath(join(folder, file)),
           project: `mistake:${module.number}:${name}`,
         };

@@ -29,7 +29,10 @@ export interface TestOutcome {
   /** The test file, relative to the repository, with forward slashes. */
   file: string;
   module: WorkshopModule | undefined;
+  /** With the names of the describe blocks around it: `01 · your first durable step > checkpoints ...`. */
   name: string;
+  /** The test's own name, as `it(...)` gives it. */
+  title: string;
   state: "passed" | "failed" | "skipped" | "pending";
   /** The first line of each error, the guidance a learner reads. */
   messages: string[];
@@ -136,6 +139,7 @@ function testOutcome(testCase: TestCase): TestOutcome {
     file: repoPath(testCase.module.moduleId),
     module: moduleOfPath(testCase.module.moduleId),
     name: testCase.fullName,
+    title: testCase.name,
     state: result.state,
     messages: (result.errors ?? []).map((error) => firstLine(error.message)),
     durationMs: testCase.diagnostic()?.duration ?? 0,

@@ -1,7 +1,7 @@
 /**
  * The misconception catalogue's verdicts: every module has at least three catalogued
- * mistakes, each patch still applies with `git apply`, and the module's tests reject each
- * one with guidance (a message that names the learner's file), not with a stack trace.
+ * mistakes, each patch still applies with `git apply`, and the module test each patch names
+ * rejects it with guidance (a message that names the learner's file), not with a stack trace.
  */
 import { folderName, type WorkshopModule } from "../manifest.ts";
 import { mistakes, patchedFiles, type Mistake } from "../mistakes.ts";
@@ -42,12 +42,19 @@ export function mistakeVerdict(run: RunResult, mistake: Mistake, applyProblem: s
   if (loadErrors.length > 0) return fail(`the tests did not load: ${loadErrors.flatMap((file) => file.errors).join("; ")}`);
   const tests = run.tests.filter((test) => test.project === mistake.project);
   if (tests.length === 0) return fail("no test ran on it");
-  const failed = tests.filter((test) => test.state === "failed");
-  if (failed.length === 0) return fail(`not caught: all ${tests.length} tests of module ${mistake.module.number} pass with it`);
+  if (mistake.caughtBy === "")
+    return fail("the patch must name the test that catches it, in a `# Caught by: <test name>` line after the misconception");
+  const catching = tests.filter((test) => test.title === mistake.caughtBy);
+  if (catching.length === 0) {
+    const names = tests.map((test) => `  ${test.title}`).join("\n");
+    return fail(`"# Caught by: ${mistake.caughtBy}" names no test of module ${mistake.module.number}; its tests are:\n${names}`);
+  }
+  const failed = catching.filter((test) => test.state === "failed");
+  if (failed.length === 0) return fail(`not caught: "${mistake.caughtBy}", the test that should catch it, passes with it`);
   const unguided = failed.filter((test) => !(test.messages[0] ?? "").includes(folder));
   if (unguided.length === failed.length) {
     const lines = unguided.map((test) => `${test.name}: ${test.messages[0] ?? "(no message)"}`);
-    return fail(`caught, but no failure names ${folder} and what to change:\n${lines.join("\n")}`);
+    return fail(`caught, but the failure does not name ${folder} and what to change:\n${lines.join("\n")}`);
   }
   return { group, name, ok: true };
 }
