@@ -4,7 +4,7 @@
  * `npm test` starts about 30 Node.js processes (vitest's workers, the cdk CLI, typedoc, knip)
  * that load the same vitest, durable SDK and aws-cdk-lib; a quarter of their CPU went to
  * compiling that JavaScript again. With the cache, each file is compiled once and read back
- * after, even by the processes of the same run: about 15 s of CPU less, measured on 2 cores.
+ * by the processes after: 10 to 15 s of CPU less a check once the cache is warm (2 cores).
  * Node.js checks each entry against the file's content and its own version, so a stale entry
  * is never used. `NODE_DISABLE_COMPILE_CACHE=1` turns it off.
  */

@@ -42,16 +42,12 @@ export function mistakes(): Mistake[] {
       .map((file) => {
         const name = file.slice(0, -".patch".length);
         const text = readFileSync(join(folder, file), "utf8");
-        const lines = text.split("\n");
-        const header = lines
-          .slice(
-            0,
-            Math.max(
-              0,
-              lines.findIndex((line) => !line.startsWith("#")),
-            ),
-          )
-          .map((line) => line.replace(/^#\s?/, "").trim());
+        // The `#` lines before the diff: the misconception, and which test catches it.
+        const header: string[] = [];
+        for (const line of text.split("\n")) {
+          if (!line.startsWith("#")) break;
+          header.push(line.replace(/^#\s?/, "").trim());
+        }
         const caughtBy =
           header
             .find((line) => caughtByLine.test(line))
