@@ -60,10 +60,12 @@ async function runFixtures(deadlineMs: number, settleMs: number, files: string[]
 
 describe.concurrent("a test run that does not end", () => {
   it("is stopped at its deadline, naming the test files that had not finished", async () => {
-    const { code, ms, run } = await runFixtures(3_000, 60_000, ["never-ends", "passes"]);
+    // 8 s: the other file must pass before the deadline, and in a fresh clone on a busy machine
+    // (no compile cache yet) 3 s was not always enough for its worker to start.
+    const { code, ms, run } = await runFixtures(8_000, 60_000, ["never-ends", "passes"]);
 
     expect(code).toBe(3);
-    expect(run.stopped?.message).toBe("The test run did not finish within 3 s and was stopped.");
+    expect(run.stopped?.message).toBe("The test run did not finish within 8 s and was stopped.");
     expect(run.stopped?.unfinished).toContain("test-run-fixtures: tests/fixtures/test-run/never-ends.fixture.ts");
     expect(run.unhandled.join("\n")).toContain(
       "Test files that had not finished: test-run-fixtures: tests/fixtures/test-run/never-ends.fixture.ts",
