@@ -56,6 +56,18 @@ describe("npm run doctor: each check", () => {
     expect(stale.found).toContain("vitest 4.0.0 (locked 4.1.12)");
   });
 
+  it("names the fix for a missing npm (blocking), git and Chromium (not blocking)", async () => {
+    vi.stubEnv("CHROMIUM_PATH", join(scratch, "no-chromium"));
+    const bare = await diagnose({ probe: scripted({}) });
+    const part = (name: string) => bare.find((finding) => finding.part === name);
+    expect(part("npm")).toMatchObject({ state: "missing", blocksLearning: true, found: "no `npm` on PATH" });
+    expect(part("npm")?.fix).toContain("Node.js 24");
+    expect(part("git")).toMatchObject({ state: "missing", fix: "https://git-scm.com/downloads" });
+    expect(part("git")?.blocksLearning).toBeFalsy();
+    expect(part("Chromium")).toMatchObject({ state: "optional", fix: "apt-get install chromium, or set CHROMIUM_PATH" });
+    expect(part("AWS CLI")?.state, "modules 01-08 need no AWS CLI").toBe("optional");
+  });
+
   it("reports the AWS CLI's major version, and the durable-lambda model as needed when the CLI lacks the commands", async () => {
     const home = mkdtempSync(join(scratch, "home-"));
     const v2 = await diagnose({
