@@ -93,6 +93,8 @@ describe("npm run doctor: each check", () => {
   });
 
   it("checks region, credentials and CDK bootstrap only with --aws, each with its fix", async () => {
+    vi.stubEnv("AWS_REGION", "");
+    vi.stubEnv("AWS_DEFAULT_REGION", "");
     const probe = scripted({ ...tools, "aws --version": "aws-cli/2.31.0", "aws configure get region": "eu-west-1" });
     const offline = await diagnose({ probe });
     expect(offline.map((finding) => finding.part)).not.toContain("AWS credentials");
@@ -104,6 +106,10 @@ describe("npm run doctor: each check", () => {
       fix: "aws configure (or aws sso login)",
     });
     expect(online.find((finding) => finding.part === "CDK bootstrap")).toMatchObject({ state: "missing", fix: "npx cdk bootstrap" });
+
+    vi.stubEnv("AWS_REGION", "us-west-2");
+    const fromEnv = await diagnose({ aws: true, probe });
+    expect(fromEnv.find((finding) => finding.part === "AWS region")?.found, "AWS_REGION wins over the config file").toBe("us-west-2");
   });
 
   it("exits 0 on this machine without `aws` on PATH, naming the AWS CLI's install page", async () => {

@@ -128,7 +128,8 @@ async function awsCliFindings(probe: Probe, home: string): Promise<Finding[]> {
 
 /** Only with --aws: these call AWS (STS and CloudFormation) with the default profile. */
 async function accountFindings(probe: Probe): Promise<Finding[]> {
-  const region = await probe("aws", ["configure", "get", "region"]);
+  // The environment wins over the config file, for the CLI and for the CDK alike.
+  const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || (await probe("aws", ["configure", "get", "region"]));
   const identity = await probe("aws", ["sts", "get-caller-identity", "--query", "Arn", "--output", "text"]);
   const bootstrap = await probe("aws", [
     "cloudformation",
