@@ -9,7 +9,7 @@ import { chooseWorkflow, folderName, modules, repoPath, repoRoot, type WorkshopM
 import { codeBlocks } from "../markdown.ts";
 
 /** The pages of `docs/` in reading order: these first when present, then any other, by name. */
-const docsOrder = ["README.md", "setup.md", "concepts.md", "operating.md", "troubleshooting.md", "glossary.md"];
+const docsOrder = ["README.md", "setup.md", "concepts.md", "operating.md", "troubleshooting.md", "glossary.md", "from-the-aws-sample.md"];
 
 export const toPosix = (path: string) => path.split("\\").join("/");
 
