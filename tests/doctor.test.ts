@@ -129,6 +129,13 @@ describe("npm run doctor: each check", () => {
     expect(output).toContain("Modules 01-08 can run: they need none of the AWS parts.");
   });
 
+  it("answers an unknown option in one line, with exit code 2, checking nothing", async () => {
+    const io = captureIo();
+    expect(await doctorMain(["--bogus"], io)).toBe(2);
+    expect(io.stderr.trim().split("\n")).toEqual(["error: unknown option '--bogus'"]);
+    expect(io.stdout).toBe("");
+  });
+
   it("exits 1 with how to get Node.js 24 when this Node.js cannot run TypeScript", () => {
     // Node.js without type stripping stands for an older Node.js: the entry is JavaScript for them.
     const result = spawnSync(process.execPath, ["--no-experimental-strip-types", "workshop/cli/doctor.mjs"], {
