@@ -1,7 +1,7 @@
 /**
  * How the checks run a tool (tsgo, Biome, dependency-cruiser, knip, markdownlint, remark, the
  * site build): in a child process, so that the checks run in parallel, from the repository,
- * colour off, its output collected by tinyexec.
+ * colour off, its output collected by tinyexec. `npm run doctor` asks for versions the same way.
  */
 import { x } from "tinyexec";
 import { repoRoot } from "../manifest.ts";

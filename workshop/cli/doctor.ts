@@ -12,7 +12,7 @@ import { join } from "node:path";
 import Table from "cli-table3";
 import { Command } from "commander";
 import pc from "picocolors";
-import { x } from "tinyexec";
+import { runTool } from "../checks/tool.ts";
 import { guarded, commandLine, type Io, processIo } from "../command.ts";
 import { chromiumPath } from "../docs-site/browser.ts";
 import { repoRoot, STACK_NAME } from "../manifest.ts";
@@ -50,10 +50,10 @@ export type Probe = (command: string, args: string[]) => Promise<string | undefi
 
 const firstLineOf: Probe = async (command, args) => {
   try {
-    const result = await x(command, args, { throwOnError: false });
-    if (result.exitCode !== 0) return undefined;
-    return `${result.stdout}${result.stderr}`.trim().split("\n")[0];
+    const run = await runTool(command, args);
+    return run.code === 0 ? run.output.split("\n")[0] : undefined;
   } catch {
+    // Not on PATH: tinyexec may reject instead of reporting an exit code.
     return undefined;
   }
 };
