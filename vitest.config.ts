@@ -1,8 +1,8 @@
-import { relative } from "node:path";
+import { join } from "node:path";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 import { defineConfig } from "vitest/config";
-import { repoRoot } from "./workshop/manifest.ts";
-import { entriesDir, writeEntries } from "./workshop/mistakes.ts";
+import { repoPath, repoRoot } from "./workshop/manifest.ts";
+import { entries, entriesDir, entryOf, writeEntries } from "./workshop/check-entries.ts";
 import { solutionResolver, type Target } from "./workshop/solution-resolver.ts";
 
 // Durable tests spend most of their time idle (waiting on the local checkpoint worker),
@@ -13,41 +13,67 @@ const workers = 4;
 const checking = process.env.WORKSHOP_CHECK === "1";
 
 /**
- * In the maintainer check, module test files are not isolated: a worker loads the SDK and starts
- * the local runtime (workshop/testing/local-runtime.ts) once for all the files it runs, which
- * saves about 0.3 s of CPU a file. (Every spy in the module tests is restored by the test or
- * hook that made it, failed or not.) A learner's run keeps vitest's isolation.
+ * In the maintainer check, test files are not isolated: a worker loads the SDK and starts the
+ * local runtime (workshop/testing/local-runtime.ts) once for all the files it runs, which saves
+ * about 0.3 s of CPU a file. (Every spy in the module tests is restored by the test or hook that
+ * made it, failed or not.) A learner's run keeps vitest's isolation.
  */
 const sharedRuntime = { isolate: false, env: { WORKSHOP_SHARE_RUNTIME: "1" } };
 
 /** The module tests, run on the learner's code ("starter") or on the solutions. */
-const moduleProject = (target: Exclude<Target, "mistakes">) => ({
+const moduleProject = (target: Target) => ({
   extends: true as const,
   plugins: [solutionResolver(target)],
   test: { name: target, include: ["modules/*/*.test.ts"], ...(checking ? sharedRuntime : {}) },
 });
 
+/** Tests of the workshop itself: the domain, the tooling, the CDK app, service.json. */
+const repoTests = ["tests/**/*.test.ts", "infra/**/*.test.ts", "operate/**/*.test.ts"];
+
 /**
- * The misconception catalogue: the module tests on every catalogued mistake, in one project
- * (see workshop/mistakes.ts), sharing the runtime as the check's other module tests do; on each
- * mistake only the test its patch names as the one that catches it runs.
- * Built only when a run asks for it (`npm test`, or `--project mistakes`): the learner's
- * one-module runs should not pay for it.
+ * On each catalogued mistake, only the test its patch names as the one that catches it runs
+ * (workshop/mistakes.ts).
  */
-const wantMistakes = checking || process.argv.some((arg) => arg === "mistakes" || arg === "--project=mistakes");
-const mistakesProject = () => {
+const catchingTestOnly = "./workshop/testing/catching-test-only.ts";
+
+/**
+ * `npm test`'s one project: the module tests on the starters, the solutions and every catalogued
+ * mistake, through entry files (workshop/check-entries.ts), and the repository tests; one project,
+ * so that vitest hands each worker on from file to file instead of starting another.
+ */
+const checkProject = () => {
   writeEntries();
   return {
     // Not `extends: true`: that loads this file again for the project.
-    plugins: [solutionResolver("mistakes")],
+    plugins: [solutionResolver()],
+    test: {
+      ...shared,
+      name: "check",
+      root: repoRoot,
+      include: [`${repoPath(entriesDir)}/**/*.test.ts`, ...repoTests],
+      ...sharedRuntime,
+      setupFiles: [catchingTestOnly],
+    },
+  };
+};
+
+/**
+ * The catalogue alone (`npm run bench`, or `--project mistakes`); the learner's one-module runs
+ * should not pay for building it.
+ */
+const wantMistakes = process.argv.some((arg) => arg === "mistakes" || arg === "--project=mistakes");
+const mistakesProject = () => {
+  writeEntries();
+  return {
+    plugins: [solutionResolver()],
     test: {
       ...shared,
       name: "mistakes",
       root: repoRoot,
-      dir: entriesDir,
+      dir: join(entriesDir, "mistakes"),
       include: ["**/*.test.ts"],
       ...sharedRuntime,
-      setupFiles: ["./workshop/testing/catching-test-only.ts"],
+      setupFiles: [catchingTestOnly],
     },
   };
 };
@@ -73,15 +99,20 @@ const slowFirst = [
   "tests/service-guide.test.ts",
   "tests/start.test.ts",
 ];
-const thenProjects = ["mistakes", "starter", "solution"];
+/** Then the module tests, by project or, in the check's one project, by kind of entry file. */
+const thenKinds = ["mistakes", "starter", "solution"];
 
 class SlowFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const all = entries();
     const rank = (file: TestSpecification) => {
-      const index = slowFirst.indexOf(relative(repoRoot, file.moduleId).split("\\").join("/"));
+      const entry = entryOf(file.moduleId, all);
+      // A starter or solution entry runs its module's test file; a mistake runs one test of it.
+      const path = entry !== undefined && entry.mistake === undefined ? entry.testFile : file.moduleId;
+      const index = slowFirst.indexOf(repoPath(path));
       if (index !== -1) return index;
-      const project = thenProjects.indexOf(file.project.name);
-      return slowFirst.length + (project === -1 ? thenProjects.length : project);
+      const kind = thenKinds.indexOf(entry === undefined ? file.project.name : entry.mistake ? "mistakes" : entry.project);
+      return slowFirst.length + (kind === -1 ? thenKinds.length : kind);
     };
     return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
   }
@@ -101,14 +132,11 @@ export default defineConfig({
     maxWorkers: workers,
     sequence: { sequencer: SlowFirstSequencer },
     projects: [
+      ...(checking ? [checkProject()] : []),
       moduleProject("starter"),
       moduleProject("solution"),
       ...(wantMistakes ? [mistakesProject()] : []),
-      // Tests of the workshop itself: the domain, the tooling, the CDK app, service.json.
-      {
-        extends: true,
-        test: { name: "repo", include: ["tests/**/*.test.ts", "infra/**/*.test.ts", "operate/**/*.test.ts"], isolate: false },
-      },
+      { extends: true, test: { name: "repo", include: repoTests, isolate: false } },
     ],
   },
 });

@@ -6,10 +6,12 @@
  * file. Because a solution holds only the files that differ, an import from a solution file
  * of a file it does not hold falls back to the starter's copy.
  *
- * `"mistakes"` runs the misconception catalogue (workshop/mistakes.ts) in one project: as the
- * solution does, except that a module id tagged `?mistake=NN/<name>` passes its tag on to the
- * module files it imports, and the files that mistake's patch changes are served patched, from
- * memory. Each mistake thus has its own copy of the module's files; everything else is shared.
+ * A module id tagged with a query says the target itself, whatever the plugin's: `?variant=starter`,
+ * `?variant=solution`, or `?mistake=NN/<name>` for a catalogued mistake (the solution, with the
+ * files that mistake's patch changes served patched, from memory). The tag passes on to every
+ * module file the tagged file imports, so each tag gets its own copy of the module's files while
+ * everything else is shared: the maintainer check runs all of them in one project
+ * (workshop/check-entries.ts).
  */
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
@@ -17,7 +19,7 @@ import type { Plugin } from "vite";
 import { repoRoot } from "./manifest.ts";
 import { mistakeOf, mistakes, patchedFiles } from "./mistakes.ts";
 
-export type Target = "starter" | "solution" | "mistakes";
+export type Target = "starter" | "solution";
 
 const modulesRoot = join(repoRoot, "modules");
 const solutionsRoot = join(repoRoot, "solutions");
@@ -27,16 +29,27 @@ const within = (root: string, file: string): string | undefined => {
   return rel.startsWith("..") || isAbsolute(rel) || !rel.includes(sep) ? undefined : rel;
 };
 
-const queryOf = (id: string): string => id.split("?")[1] ?? "";
 const pathOf = (id: string): string => id.split("?")[0] ?? id;
 
-export function solutionResolver(target: Target): Plugin {
-  const catalogue = target === "mistakes" ? mistakes() : [];
+/** The tag of a module id (`variant=solution`, `mistake=01/<name>`), if it has one. */
+function tagOf(id: string): string | undefined {
+  const query = new URLSearchParams(id.split("?")[1] ?? "");
+  for (const key of ["variant", "mistake"]) {
+    const value = query.get(key);
+    if (value !== null) return `${key}=${value}`;
+  }
+  return undefined;
+}
+
+/** `target`: what untagged imports get; without one, they resolve as usual. */
+export function solutionResolver(target?: Target): Plugin {
+  let catalogue: ReturnType<typeof mistakes> | undefined;
   const patched = new Map<string, Map<string, string>>();
   const patchedFor = (tag: string) => {
     let files = patched.get(tag);
     if (files === undefined) {
-      const mistake = mistakeOf(`?mistake=${tag}`, catalogue);
+      catalogue ??= mistakes();
+      const mistake = mistakeOf(`?${tag}`, catalogue);
       files = mistake === undefined ? new Map() : patchedFiles(mistake);
       patched.set(tag, files);
     }
@@ -46,17 +59,17 @@ export function solutionResolver(target: Target): Plugin {
     name: "workshop-solution-resolver",
     enforce: "pre",
     load(id) {
-      const tag = new URLSearchParams(queryOf(id)).get("mistake");
-      return tag === null ? null : (patchedFor(tag).get(pathOf(id)) ?? null);
+      const tag = tagOf(id);
+      return tag?.startsWith("mistake=") ? (patchedFor(tag).get(pathOf(id)) ?? null) : null;
     },
     resolveId(source, importer) {
       if (!importer || !source.startsWith(".")) return null;
       const wanted = resolve(dirname(pathOf(importer)), pathOf(source));
-      const file = moduleFile(target, wanted);
-      if (target !== "mistakes") return file ?? null;
-      const tag = new URLSearchParams(queryOf(source)).get("mistake") ?? new URLSearchParams(queryOf(importer)).get("mistake");
-      const tagged = within(modulesRoot, wanted) !== undefined || within(solutionsRoot, wanted) !== undefined;
-      if (tag !== null && tagged) return `${file ?? wanted}?mistake=${tag}`;
+      const tag = tagOf(source) ?? tagOf(importer);
+      const wantedTarget = tag === undefined ? target : tag === "variant=starter" ? "starter" : "solution";
+      const file = wantedTarget === undefined ? undefined : moduleFile(wantedTarget, wanted);
+      if (tag === undefined) return file ?? null;
+      if (within(modulesRoot, wanted) !== undefined || within(solutionsRoot, wanted) !== undefined) return `${file ?? wanted}?${tag}`;
       // Resolved here too: vitest's mocker resolves a path relative to a tagged importer wrongly.
       return file ?? (existsSync(wanted) ? wanted : null);
     },

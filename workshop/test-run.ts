@@ -16,11 +16,11 @@
 import type { Reporter, TestCase, TestModule, TestSpecification, Vitest } from "vitest/node";
 import { startVitest } from "vitest/node";
 import { moduleOfPath, repoPath, repoRoot, type WorkshopModule } from "./manifest.ts";
-import { mistakeOf, mistakes, type Mistake } from "./mistakes.ts";
+import { type Entry, entries, entryOf } from "./check-entries.ts";
 
 /**
- * `mistake:NN:<name>` is module NN's tests on one catalogued mistake: the `mistakes` project's
- * results are reported per mistake (workshop/mistakes.ts).
+ * `mistake:NN:<name>` is module NN's tests on one catalogued mistake: results are reported per
+ * mistake (workshop/check-entries.ts).
  */
 export type Project = "starter" | "solution" | "repo" | `mistake:${string}`;
 
@@ -112,19 +112,24 @@ const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 const firstLine = (message: string | undefined) => (message ?? "").split("\n")[0] ?? "";
 
-/** The project a result belongs to: a mistake's own name for the catalogue's entry files. */
-let catalogue: Mistake[] | undefined;
-function projectOf(project: string, moduleId: string): Project {
-  if (project !== "mistakes") return project as Project;
-  catalogue ??= mistakes();
-  return (mistakeOf(moduleId, catalogue)?.project ?? project) as Project;
+/**
+ * Which project a result belongs to, and its test file: the check's entry files
+ * (workshop/check-entries.ts) report as the starter, the solution or their mistake, with the
+ * module's test file.
+ */
+let checkEntries: Entry[] | undefined;
+function origin(project: string, moduleId: string): { project: Project; file: string } {
+  if (project !== "check" && project !== "mistakes") return { project: project as Project, file: repoPath(moduleId) };
+  checkEntries ??= entries();
+  const entry = entryOf(moduleId, checkEntries);
+  if (entry === undefined) return { project: "repo", file: repoPath(moduleId) };
+  return { project: entry.project as Project, file: repoPath(entry.testFile) };
 }
 
 function fileOutcome(testModule: TestModule): FileOutcome {
   const errors = testModule.errors().map((error) => firstLine(error.message));
   return {
-    project: projectOf(testModule.project.name, testModule.moduleId),
-    file: repoPath(testModule.moduleId),
+    ...origin(testModule.project.name, testModule.moduleId),
     module: moduleOfPath(testModule.moduleId),
     loaded: errors.length === 0,
     errors,
@@ -135,8 +140,7 @@ function fileOutcome(testModule: TestModule): FileOutcome {
 function testOutcome(testCase: TestCase): TestOutcome {
   const result = testCase.result();
   return {
-    project: projectOf(testCase.project.name, testCase.module.moduleId),
-    file: repoPath(testCase.module.moduleId),
+    ...origin(testCase.project.name, testCase.module.moduleId),
     module: moduleOfPath(testCase.module.moduleId),
     name: testCase.fullName,
     title: testCase.name,

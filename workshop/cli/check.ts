@@ -46,7 +46,7 @@ export const checkMain = (argv: readonly string[], io: Io = processIo): Promise<
       typeCheck(),
       codeChecks(),
       // Quiet: what a test's child process prints (the CDK bundler) is shown only if something failed.
-      runTests({ projects: ["starter", "solution", "mistakes", "repo"], quiet: true }),
+      runTests({ projects: ["check"], quiet: true }),
       docsChecks(),
       patchesApply(),
     ]);

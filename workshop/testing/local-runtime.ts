@@ -54,43 +54,39 @@ let replayCheck: RuntimeOptions["replayCheck"];
 export const durableLogs: DurableLogLine[] = [];
 
 /**
- * The runtime this worker has installed, when files share it. Starting the local checkpoint
- * server costs about 0.3 s of CPU; in a run whose files are not isolated (the misconception
- * catalogue, `WORKSHOP_SHARE_RUNTIME=1`), the first file's serves all the files after it.
+ * Whether files share the runtime. Starting the local checkpoint server costs about 0.3 s of
+ * CPU; in a run whose files are not isolated (the maintainer check, `WORKSHOP_SHARE_RUNTIME=1`),
+ * the server the first file starts serves every file after it in that worker. The fake clock of
+ * skipped time is still each file's own: it is put back when the file ends, so that the worker's
+ * next file, which may be a repository test with child processes and timeouts, runs on real time.
  */
 const shareRuntime = () => process.env.WORKSHOP_SHARE_RUNTIME === "1";
-/**
- * Kept on `globalThis`, as the SDK keeps its runtime: a test's `vi.resetModules()` loads this
- * file anew, and a fresh `undefined` here would start a second runtime beside the first.
- */
-const installed = globalThis as { workshopSharedRuntime?: { skipTime: boolean } };
 
-/** What the SDK (2.4) keeps of the environment on LocalDurableTestRunner: the fake clock, when skipTime is on. */
-const sdkClock = LocalDurableTestRunner as unknown as { fakeClock?: { uninstall(): void } };
+/** What the SDK (2.4) keeps of the environment on LocalDurableTestRunner: the clock, when skipTime is on. */
+const sdkEnvironment = LocalDurableTestRunner as unknown as { fakeClock?: { uninstall(): void }; skipTime?: boolean };
+
+/** Puts back the real clock, keeping the checkpoint server. */
+function restoreRealTime(): void {
+  sdkEnvironment.fakeClock?.uninstall();
+  sdkEnvironment.fakeClock = undefined;
+  sdkEnvironment.skipTime = false;
+}
 
 async function installRuntime(skipTime: boolean): Promise<void> {
-  const shared = installed.workshopSharedRuntime;
-  if (shared?.skipTime === skipTime) return;
   // The SDK's fake clock also fakes process.nextTick and queueMicrotask, and Node delivers
   // vitest's messages to this worker through nextTick: one queued while the fake clock is in
   // place is dropped at teardown, and the worker then waits forever for it. Only timers need
   // faking, so put the two back before anything can queue on them.
   const { nextTick } = process;
   const { queueMicrotask } = globalThis;
-  // Switching skipTime changes only the clock. The SDK's teardown does not stop the checkpoint
-  // server's thread (it unrefs it), and its setup starts another, about 0.3 s of CPU each: so
-  // keep the server, swap the clock, and let setup refuse to start a second server.
-  if (shared !== undefined) {
-    sdkClock.fakeClock?.uninstall();
-    sdkClock.fakeClock = undefined;
-  }
   const setup = LocalDurableTestRunner.setupTestEnvironment({ skipTime });
   process.nextTick = nextTick;
   globalThis.queueMicrotask = queueMicrotask;
+  // The SDK installs the clock, then starts the checkpoint server; when files share it, the
+  // server an earlier file started is still running, and setup says so.
   await setup.catch((error: unknown) => {
-    if (!(shared !== undefined && error instanceof Error && /already running/.test(error.message))) throw error;
+    if (!(shareRuntime() && error instanceof Error && /already running/.test(error.message))) throw error;
   });
-  if (shareRuntime()) installed.workshopSharedRuntime = { skipTime };
 }
 
 /** Installs the local durable runtime for this test file and resets the fakes before each test. */
@@ -104,7 +100,8 @@ export function useLocalRuntime({ skipTime = true, concurrent = false, replayChe
     await installRuntime(skipTime);
   });
   afterAll(async () => {
-    if (installed.workshopSharedRuntime === undefined) await LocalDurableTestRunner.teardownTestEnvironment();
+    if (shareRuntime()) restoreRealTime();
+    else await LocalDurableTestRunner.teardownTestEnvironment();
     stopCapturing();
   });
   (concurrent ? beforeAll : beforeEach)(() => {
