@@ -15,6 +15,10 @@ Protocol: one JSON object per line on stdin, `{"argv": [...], "env": {"NAME": "v
 `{"ready": true, "version": ...}` (or `{"ready": false, "error": ...}` when awscli cannot be
 imported: not an AWS CLI v1 install), then one per command, `{"code", "stdout", "stderr", "ms"}`.
 HOME must not change between commands: botocore reads ~/.aws/models once, when imported.
+
+The commands share botocore's loader of model files (each would otherwise read and parse the
+JSON models again, most of a command's CPU): what a long-lived botocore session does. It is
+dropped after `configure`, which may add a model.
 """
 import json
 import os
@@ -44,6 +48,7 @@ def main():
     except Exception as error:  # not AWS CLI v1 (or a broken install): the caller runs `aws` instead
         send({"ready": False, "error": repr(error)})
         return 3
+    loaders = share_loaders()
     send({"ready": True, "version": getattr(awscli, "__version__", "")})
 
     for line in commands:
@@ -51,7 +56,26 @@ def main():
             continue
         command = json.loads(line)
         send(run(awscli.clidriver, command["argv"], command.get("env") or {}))
+        if command["argv"][:1] == ["configure"]:
+            loaders.clear()
     return 0
+
+
+def share_loaders():
+    """Makes botocore's sessions share one loader per data path; returns the cache to clear."""
+    import botocore.loaders
+    import botocore.session
+
+    create = botocore.loaders.create_loader
+    loaders = {}
+
+    def shared(search_path_string=None):
+        if search_path_string not in loaders:
+            loaders[search_path_string] = create(search_path_string)
+        return loaders[search_path_string]
+
+    botocore.session.create_loader = shared
+    return loaders
 
 
 def run(clidriver, argv, env):
