@@ -39,8 +39,8 @@ export const checkMain = (argv: readonly string[], io: Io = processIo): Promise<
     // Nothing left behind: the run gets a temp directory of its own and marks its processes; the
     // last check names what is still there (workshop/checks/leftovers.ts).
     const leftovers = watchLeftovers();
-    // vitest.config.ts builds the catalogue's project, and shares the runtime between files, only
-    // for the maintainer check.
+    // vitest.config.ts builds the check's one project (every test file, the catalogue's included)
+    // and shares the runtime between files only for the maintainer check.
     process.env.WORKSHOP_CHECK = "1";
     const [types, code, run, docs, applied] = await Promise.all([
       typeCheck(),
