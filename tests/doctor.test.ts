@@ -4,7 +4,7 @@
  * nothing here calls AWS; one run uses this machine's real tools, without `aws` on PATH.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
@@ -113,11 +113,17 @@ describe("npm run doctor: each check", () => {
   });
 
   it("exits 0 on this machine without `aws` on PATH, naming the AWS CLI's install page", async () => {
-    const withoutAws = (process.env.PATH ?? "")
-      .split(delimiter)
-      .filter((dir) => !existsSync(join(dir, "aws")))
-      .join(delimiter);
-    vi.stubEnv("PATH", withoutAws);
+    // The folders that hold an `aws` go, but the other tools in them stay reachable (on Debian,
+    // /usr/bin holds git, npm and AWS CLI v2 alike).
+    const dirs = (process.env.PATH ?? "").split(delimiter).filter(Boolean);
+    const kept = join(scratch, "bin-without-aws");
+    mkdirSync(kept, { recursive: true });
+    for (const tool of ["npm", "npx", "git", "chromium"]) {
+      const from = dirs.find((dir) => existsSync(join(dir, tool)));
+      if (from !== undefined && existsSync(join(from, "aws")) && !existsSync(join(kept, tool)))
+        symlinkSync(join(from, tool), join(kept, tool));
+    }
+    vi.stubEnv("PATH", [kept, ...dirs.filter((dir) => !existsSync(join(dir, "aws")))].join(delimiter));
     const io = captureIo();
     const code = await doctorMain([], io);
     const output = stripVTControlCharacters(io.stdout + io.stderr);

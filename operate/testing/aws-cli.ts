@@ -6,7 +6,7 @@
  * `openAwsCli` runs many commands of AWS CLI v1 in one Python process (see aws-batch.py).
  */
 import { execFileSync, spawn } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, realpathSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, delimiter, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -15,18 +15,60 @@ import pLimit from "p-limit";
 import { x } from "tinyexec";
 import { codeBlocks } from "../../workshop/markdown.ts";
 
-/** The `aws` executable on PATH, or undefined. */
-export function findAwsCli(path = process.env.PATH ?? ""): string | undefined {
+/** Every `aws` executable on PATH, in PATH order, each file once. */
+function awsOnPath(path: string): string[] {
   // On Windows only aws.exe: a .cmd file cannot be started without a shell, and the
   // guide's JSON arguments would not survive cmd.exe quoting.
   const names = process.platform === "win32" ? ["aws.exe"] : ["aws"];
+  const files = new Map<string, string>();
   for (const dir of path.split(delimiter).filter(Boolean)) {
     for (const name of names) {
       const candidate = join(dir, name);
-      if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+      if (!existsSync(candidate) || !statSync(candidate).isFile()) continue;
+      // /bin/aws and /usr/bin/aws are one file where /bin links to /usr/bin.
+      const real = realpathSync(candidate);
+      if (!files.has(real)) files.set(real, candidate);
     }
   }
-  return undefined;
+  return [...files.values()];
+}
+
+export interface AwsCli {
+  path: string;
+  /** As the CLI reports it: `1.45.11`, `2.9.19`. */
+  version: string;
+  major: number;
+}
+
+/** The version of the AWS CLI at `aws`, or undefined when it does not say. */
+async function awsCliVersion(aws: string): Promise<string | undefined> {
+  // A Python CLI says it without loading the CLI (a quarter of the CPU of `aws --version`).
+  const python = pythonOfAwsCli(aws);
+  const asked = python
+    ? await run(python.command, [...python.args, "-c", "import awscli; print(awscli.__version__)"], { env: process.env })
+    : await run(aws, ["--version"], { env: process.env });
+  return /(?:^|aws-cli\/)(\d+\.\d+\.\d+)/.exec(`${asked.stdout}${asked.stderr}`.trim())?.[1];
+}
+
+/**
+ * The AWS CLIs on PATH, the first of each major version: v1 (pip) and v2 (AWS's installer or
+ * Debian's package) can be side by side, and the tests that run the CLI run on each.
+ */
+export async function findAwsClis(path = process.env.PATH ?? ""): Promise<AwsCli[]> {
+  const found: AwsCli[] = [];
+  for (const candidate of awsOnPath(path)) {
+    const version = await awsCliVersion(candidate);
+    const major = Number(version?.split(".")[0]);
+    if (version !== undefined && !found.some((cli) => cli.major === major)) found.push({ path: candidate, version, major });
+  }
+  return found;
+}
+
+/** What a test that runs the AWS CLI says when a major version is missing: a skip, or under CI a failure. */
+export function missingAwsClis(found: readonly AwsCli[]): string | undefined {
+  const missing = [1, 2].filter((major) => !found.some((cli) => cli.major === major));
+  if (missing.length === 0) return undefined;
+  return `no AWS CLI v${missing.join(" or v")} on PATH (v1: pip install awscli; v2: Debian's awscli package, or AWS's installer)`;
 }
 
 export interface CliHome {
