@@ -153,6 +153,9 @@ describe("failure messages", () => {
 async function npm(script: string, args: string[]): Promise<{ code: number | null; output: string; raw: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
   delete env.FORCE_COLOR;
+  // As a learner runs it: not in the maintainer check's mode, which shares the runtime between files.
+  delete env.WORKSHOP_CHECK;
+  delete env.WORKSHOP_SHARE_RUNTIME;
   const result = await run(process.execPath, [script, ...args], { env, cwd: repoRoot, timeoutMs: 60_000 });
   const raw = result.stdout + result.stderr;
   return { code: result.code, output: stripVTControlCharacters(raw), raw };

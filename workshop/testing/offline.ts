@@ -47,13 +47,14 @@ export function tracedEnv(env: NodeJS.ProcessEnv, traceFile: string): NodeJS.Pro
 
 /**
  * The environment a learner's shell gives a command, traced: without what an outer npm or CI
- * sets (`npm_*`, `CI`: they change what npm itself does), with `home` as a fresh HOME (no
+ * sets (`npm_*`, `CI`: they change what npm itself does) or what the maintainer check sets for
+ * its own test runs (`WORKSHOP_CHECK`, `WORKSHOP_SHARE_RUNTIME`), with `home` as a fresh HOME (no
  * record of an earlier update check, no CDK cache), and the tracer preloaded.
  */
 export function learnerEnv(base: NodeJS.ProcessEnv, home: string, traceFile: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(base)) {
-    if (!/^npm_/i.test(key) && key !== "CI") env[key] = value;
+    if (!/^npm_/i.test(key) && !["CI", "WORKSHOP_CHECK", "WORKSHOP_SHARE_RUNTIME"].includes(key)) env[key] = value;
   }
   return tracedEnv({ ...env, HOME: home, USERPROFILE: home }, traceFile);
 }
