@@ -249,6 +249,8 @@ export async function runTests({
       project: projects,
       reporters: [reporter],
       root,
+      // Node.js 24 imports the config file itself, without bundling it first.
+      configLoader: "native",
       ...(config === undefined ? {} : { config }),
       passWithNoTests: true,
     });
