@@ -242,6 +242,8 @@ export async function runTests({
     }) as typeof stream.write;
   }
 
+  // vitest.config.ts builds only these projects.
+  process.env.WORKSHOP_PROJECTS = projects.join(",");
   const running = (async () => {
     const instance = await startVitest("test", filters, {
       run: true,

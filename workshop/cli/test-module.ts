@@ -26,6 +26,8 @@ export const testModuleMain = (argv: readonly string[], io: Io = processIo): Pro
     const folder = `${options.solution ? "solutions" : "modules"}/${folderName(module)}`;
     io.out(`${pc.bold(`Module ${number} · ${module.title}: tests on ${folder}/`)}\n`);
 
+    // vitest.config.ts builds only this project.
+    process.env.WORKSHOP_PROJECTS = project;
     // The default report, then the failures again in TODO order (workshop/todo-order-reporter.ts).
     const vitest = await startVitest("test", [`modules/${folderName(module)}/`], {
       root: repoRoot,
