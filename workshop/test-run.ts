@@ -74,7 +74,7 @@ export interface StoppedRun {
 }
 
 export interface RunOptions {
-  /** Project names, or patterns such as `mistake:*`. */
+  /** Project names; vitest.config.ts builds only these. */
   projects: string[];
   /** Path filters, as on vitest's command line (`modules/01-first-step`). */
   filters?: string[];
