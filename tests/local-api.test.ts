@@ -44,7 +44,7 @@ import type { ApiRequest } from "../operate/local-api/wire.ts";
 import { durations, executionTimeoutSeconds } from "../operate/local-api/workflow.ts";
 import {
   findAwsClis,
-  missingAwsClis,
+  requireBothAwsClis,
   makeCliHome,
   openAwsCli,
   run,
@@ -738,7 +738,6 @@ describe.concurrent("local endpoint: answers and requests the service refuses", 
 });
 
 const clis = await findAwsClis();
-const inCi = process.env.CI === "true";
 const model = join(repoRoot, "service.json");
 const LOCAL_HEADING = "### No AWS account? Practise locally";
 
@@ -756,12 +755,8 @@ function localSection(): { text: string; commands: ShellCommand[] } {
 
 describe("local endpoint, with the AWS CLI and service.json", () => {
   it("is driven by AWS CLI v1 and by v2, with service.json (both required under CI=true)", ({ skip }) => {
-    const missing = [missingAwsClis(clis), existsSync(model) ? undefined : "no service.json"].filter(Boolean).join("; ");
-    if (missing !== "" && inCi) throw new Error(`CI=true but ${missing}: the AWS CLI half of the local endpoint tests cannot run.`);
-    if (missing !== "") {
-      console.warn(`Driving the local endpoint with the AWS CLI without it: ${missing}.`);
-      skip();
-    }
+    if (!existsSync(model)) throw new Error("no service.json: the AWS CLI half of the local endpoint tests cannot run.");
+    requireBothAwsClis(clis, "The local endpoint's tests with the AWS CLI", skip);
     expect(clis.map((found) => found.major).sort()).toEqual([1, 2]);
   });
 });
