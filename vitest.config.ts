@@ -15,8 +15,8 @@ const workers = 6;
 const checking = process.env.WORKSHOP_CHECK === "1";
 
 /**
- * The projects a workshop command runs (`WORKSHOP_PROJECTS`, set by test-run.ts and
- * test-module.ts): only those are built, since each costs the run its setup (about 0.1 s of the
+ * The projects a workshop command runs (`WORKSHOP_PROJECTS`, set by `startWorkshopVitest` in
+ * workshop/test-run.ts): only those are built, since each costs the run its setup (about 0.1 s of the
  * learner's loop). Without it, as from vitest's own command line, all are.
  */
 const onlyProjects = process.env.WORKSHOP_PROJECTS?.split(",");

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../workshop/manifest.ts";
 import {
   findAwsClis,
-  requireBothAwsClis,
+  describeEachAwsCli,
   makeCliHome,
   openAwsCli,
   TEST_REGION,
@@ -107,85 +107,77 @@ describe("service.json as a model", () => {
 
 const clis = await findAwsClis();
 
-describe("service.json in the AWS CLI", () => {
-  it("is checked on AWS CLI v1 and on v2 (both required under CI=true)", ({ skip }) => {
-    requireBothAwsClis(clis, "The checks of service.json in the AWS CLI", skip);
-    expect(clis.map((cli) => cli.major).sort()).toEqual([1, 2]);
-  });
-});
+describeEachAwsCli("service.json in the AWS CLI", clis, ({ path: aws }) => {
+  let home: CliHome;
+  let recorder: Recorder;
+  /** Every command of this block, in one HOME (one Python process for AWS CLI v1). */
+  let cli: AwsCliRunner;
+  let addModel: RunResult;
+  const helps = new Map<string, Promise<RunResult>>();
+  let proxied: Promise<RunResult>;
 
-for (const { path: aws, major } of clis)
-  describe(`service.json in the AWS CLI v${major}`, () => {
-    let home: CliHome;
-    let recorder: Recorder;
-    /** Every command of this block, in one HOME (one Python process for AWS CLI v1). */
-    let cli: AwsCliRunner;
-    let addModel: RunResult;
-    const helps = new Map<string, Promise<RunResult>>();
-    let proxied: Promise<RunResult>;
-
-    beforeAll(async () => {
-      home = makeCliHome();
-      recorder = await startRecorder();
-      cli = openAwsCli(aws, { env: home.env, cwd: repoRoot });
-      addModel = await cli.run(["configure", "add-model", "--service-model", "file://./service.json", "--service-name", "durable-lambda"]);
-      for (const name of durableOperations) helps.set(name, cli.run(["durable-lambda", cliName(name), "help"]));
-      // No --endpoint-url: the CLI picks the real endpoint, and reaches it through the
-      // recorder acting as an HTTPS proxy, which refuses the tunnel. Nothing leaves the machine.
-      proxied = cli.run(
-        [
-          "durable-lambda",
-          "get-durable-execution",
-          "--durable-execution-arn",
-          "arn:aws:lambda:eu-west-1:111122223333:function:f:1/durable-execution/x/y",
-          "--cli-connect-timeout",
-          "5",
-        ],
-        { env: { HTTPS_PROXY: recorder.url, https_proxy: recorder.url, NO_PROXY: "", no_proxy: "" } },
-      );
-    }, 60_000);
-
-    afterAll(async () => {
-      await Promise.allSettled([...helps.values(), proxied]);
-      await cli?.close();
-      await recorder?.close();
-      home?.remove();
-    });
-
-    it("add-model copies the model to HOME/.aws/models/durable-lambda/<apiVersion>/service-2.json", () => {
-      expect(addModel.code, addModel.stderr).toBe(0);
-      const copy = join(home.home, ".aws", "models", "durable-lambda", String(model.metadata.apiVersion), "service-2.json");
-      expect(existsSync(copy)).toBe(true);
-      expect(JSON.parse(readFileSync(copy, "utf8"))).toEqual(model);
-    });
-
-    it.each(durableOperations)(
-      "aws durable-lambda <%s> help shows the help text and every option",
-      async (name) => {
-        const help = await helps.get(name)!;
-        expect(help.code, help.stderr).toBe(0);
-        const operation = model.operations[name]!;
-        const input = model.shapes[operation.input.shape]!;
-        // The renderer bolds with backspaces; take them out before reading.
-        const text = help.stdout.replace(/.\x08/g, "");
-        expect(text).toContain(cliName(name));
-        for (const member of Object.keys(input.members ?? {})) {
-          expect(text, `--${cliName(member)} in the help of ${cliName(name)}`).toContain(`--${cliName(member)}`);
-        }
-        const firstSentence = String((operation as { documentation?: string }).documentation)
-          .replace(/<[^>]+>/g, "")
-          .split(/[.:]/)[0]!
-          .split(/\s+/)
-          .slice(0, 3)
-          .join(" ");
-        expect(text.replace(/\s+/g, " ")).toContain(firstSentence);
-      },
-      60_000,
+  beforeAll(async () => {
+    home = makeCliHome();
+    recorder = await startRecorder();
+    cli = openAwsCli(aws, { env: home.env, cwd: repoRoot });
+    addModel = await cli.run(["configure", "add-model", "--service-model", "file://./service.json", "--service-name", "durable-lambda"]);
+    for (const name of durableOperations) helps.set(name, cli.run(["durable-lambda", cliName(name), "help"]));
+    // No --endpoint-url: the CLI picks the real endpoint, and reaches it through the
+    // recorder acting as an HTTPS proxy, which refuses the tunnel. Nothing leaves the machine.
+    proxied = cli.run(
+      [
+        "durable-lambda",
+        "get-durable-execution",
+        "--durable-execution-arn",
+        "arn:aws:lambda:eu-west-1:111122223333:function:f:1/durable-execution/x/y",
+        "--cli-connect-timeout",
+        "5",
+      ],
+      { env: { HTTPS_PROXY: recorder.url, https_proxy: recorder.url, NO_PROXY: "", no_proxy: "" } },
     );
+  }, 60_000);
 
-    it("by default sends to https://lambda.<region>.amazonaws.com", async () => {
-      const result = await proxied;
-      expect(recorder.connects, result.stderr).toEqual([`lambda.${TEST_REGION}.amazonaws.com:443`]);
-      expect(result.code, "the recorder refuses the tunnel, so the command fails").not.toBe(0);
-    }, 60_000);
+  afterAll(async () => {
+    await Promise.allSettled([...helps.values(), proxied]);
+    await cli?.close();
+    await recorder?.close();
+    home?.remove();
   });
+
+  it("add-model copies the model to HOME/.aws/models/durable-lambda/<apiVersion>/service-2.json", () => {
+    expect(addModel.code, addModel.stderr).toBe(0);
+    const copy = join(home.home, ".aws", "models", "durable-lambda", String(model.metadata.apiVersion), "service-2.json");
+    expect(existsSync(copy)).toBe(true);
+    expect(JSON.parse(readFileSync(copy, "utf8"))).toEqual(model);
+  });
+
+  it.each(durableOperations)(
+    "aws durable-lambda <%s> help shows the help text and every option",
+    async (name) => {
+      const help = await helps.get(name)!;
+      expect(help.code, help.stderr).toBe(0);
+      const operation = model.operations[name]!;
+      const input = model.shapes[operation.input.shape]!;
+      // The renderer bolds with backspaces; take them out before reading.
+      const text = help.stdout.replace(/.\x08/g, "");
+      expect(text).toContain(cliName(name));
+      for (const member of Object.keys(input.members ?? {})) {
+        expect(text, `--${cliName(member)} in the help of ${cliName(name)}`).toContain(`--${cliName(member)}`);
+      }
+      const firstSentence = String((operation as { documentation?: string }).documentation)
+        .replace(/<[^>]+>/g, "")
+        .split(/[.:]/)[0]!
+        .split(/\s+/)
+        .slice(0, 3)
+        .join(" ");
+      expect(text.replace(/\s+/g, " ")).toContain(firstSentence);
+    },
+    60_000,
+  );
+
+  it("by default sends to https://lambda.<region>.amazonaws.com", async () => {
+    const result = await proxied;
+    expect(recorder.connects, result.stderr).toEqual([`lambda.${TEST_REGION}.amazonaws.com:443`]);
+    expect(result.code, "the recorder refuses the tunnel, so the command fails").not.toBe(0);
+  }, 60_000);
+});

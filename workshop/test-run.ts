@@ -151,6 +151,25 @@ function testOutcome(testCase: TestCase): TestOutcome {
 }
 
 /**
+ * Starts vitest as the workshop's commands do: Node.js 24 imports vitest.config.ts itself, with
+ * no bundling of it first, and the config builds only the projects asked for
+ * (`WORKSHOP_PROJECTS`, read while vitest starts); each saves about 0.1 s of a learner's run.
+ */
+export async function startWorkshopVitest(
+  filters: string[],
+  options: Parameters<typeof startVitest>[2] & { project: string[] },
+): Promise<Vitest> {
+  const before = process.env.WORKSHOP_PROJECTS;
+  process.env.WORKSHOP_PROJECTS = options.project.join(",");
+  try {
+    return await startVitest("test", filters, { ...options, configLoader: "native" });
+  } finally {
+    if (before === undefined) delete process.env.WORKSHOP_PROJECTS;
+    else process.env.WORKSHOP_PROJECTS = before;
+  }
+}
+
+/**
  * Runs the chosen projects once and collects every test's outcome. Prints nothing itself, and
  * leaves `process.exitCode` as it found it: what a failed test means is the caller's to say.
  */
@@ -242,17 +261,13 @@ export async function runTests({
     }) as typeof stream.write;
   }
 
-  // vitest.config.ts builds only these projects.
-  process.env.WORKSHOP_PROJECTS = projects.join(",");
   const running = (async () => {
-    const instance = await startVitest("test", filters, {
+    const instance = await startWorkshopVitest(filters, {
       run: true,
       watch: false,
       project: projects,
       reporters: [reporter],
       root,
-      // Node.js 24 imports the config file itself, without bundling it first.
-      configLoader: "native",
       ...(config === undefined ? {} : { config }),
       passWithNoTests: true,
     });

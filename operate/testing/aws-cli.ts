@@ -13,6 +13,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import pLimit from "p-limit";
 import { x } from "tinyexec";
+import { describe, expect, it } from "vitest";
 import { codeBlocks } from "../../workshop/markdown.ts";
 
 /** Every `aws` executable on PATH, in PATH order, each file once. */
@@ -65,16 +66,24 @@ export async function findAwsClis(path = process.env.PATH ?? ""): Promise<AwsCli
 }
 
 /**
- * The check of a test file that runs the AWS CLI on each major version: it passes with v1 and v2
- * on PATH; without one it names what is missing and skips, except under `CI=true`, where it fails.
+ * `suite` once for each AWS CLI major version on PATH, in a `describe` named after it, and a
+ * test that both v1 and v2 were there: without one it says what is missing and skips, except
+ * under `CI=true`, where it fails.
  */
-export function requireBothAwsClis(found: readonly AwsCli[], what: string, skip: () => void): void {
-  const missing = [1, 2].filter((major) => !found.some((cli) => cli.major === major));
-  if (missing.length === 0) return;
-  const why = `no AWS CLI v${missing.join(" or v")} on PATH (v1: pip install awscli; v2: Debian's awscli package, or AWS's installer)`;
-  if (process.env.CI === "true") throw new Error(`CI=true but ${why}: ${what} need both; .ci/run installs Debian's awscli (v2).`);
-  console.warn(`${what} run only on the AWS CLI found: ${why}.`);
-  skip();
+export function describeEachAwsCli(what: string, clis: readonly AwsCli[], suite: (cli: AwsCli) => void): void {
+  describe(what, () => {
+    it("runs on AWS CLI v1 and on v2 (both required under CI=true)", ({ skip }) => {
+      const missing = [1, 2].filter((major) => !clis.some((cli) => cli.major === major));
+      if (missing.length > 0) {
+        const why = `no AWS CLI v${missing.join(" or v")} on PATH (v1: pip install awscli; v2: Debian's awscli package, or AWS's installer)`;
+        if (process.env.CI === "true") throw new Error(`CI=true but ${why}: these tests need both; .ci/run installs Debian's awscli (v2).`);
+        console.warn(`${what}: run only on the AWS CLI found, ${why}.`);
+        skip();
+      }
+      expect(clis.map((cli) => cli.major).sort()).toEqual([1, 2]);
+    });
+  });
+  for (const cli of clis) describe(`${what}, on AWS CLI v${cli.major}`, () => suite(cli));
 }
 
 export interface CliHome {

@@ -4,9 +4,9 @@
  * (one Node.js start fewer than its CLI: the learner's loop is about 0.2 s quicker).
  */
 import pc from "picocolors";
-import { startVitest } from "vitest/node";
 import { commandLine, guarded, type Io, moduleArgument, moduleCommand, processIo, runIfEntry } from "../command.ts";
 import { folderName, modules, repoRoot } from "../manifest.ts";
+import { startWorkshopVitest } from "../test-run.ts";
 import TodoOrderReporter from "../todo-order-reporter.ts";
 
 /** Runs the tests (vitest writes to the terminal itself), then says what to do next; exits 1 unless all passed. */
@@ -26,13 +26,9 @@ export const testModuleMain = (argv: readonly string[], io: Io = processIo): Pro
     const folder = `${options.solution ? "solutions" : "modules"}/${folderName(module)}`;
     io.out(`${pc.bold(`Module ${number} · ${module.title}: tests on ${folder}/`)}\n`);
 
-    // vitest.config.ts builds only this project.
-    process.env.WORKSHOP_PROJECTS = project;
     // The default report, then the failures again in TODO order (workshop/todo-order-reporter.ts).
-    const vitest = await startVitest("test", [`modules/${folderName(module)}/`], {
+    const vitest = await startWorkshopVitest([`modules/${folderName(module)}/`], {
       root: repoRoot,
-      // Node.js 24 imports vitest.config.ts itself: no bundling of the config first (0.1-0.2 s).
-      configLoader: "native",
       run: !options.watch,
       watch: options.watch === true,
       project: [project],
