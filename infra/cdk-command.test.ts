@@ -18,7 +18,7 @@ import {
   skipOrFail,
   type NetworkTrace,
 } from "../workshop/testing/offline.ts";
-import { captureIo } from "../operate/testing/sandbox.ts";
+import { captureIo } from "../tests/support/sandbox.ts";
 import { UsageError } from "../workshop/command.ts";
 import { HelpShown, MAX_VERIFICATION_TIMEOUT_SECONDS, cdkBin, cdkInvocation, cdkMain, planCdkRun } from "./cdk-command.ts";
 

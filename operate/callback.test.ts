@@ -1,10 +1,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { parseCustomerAnswer } from "../fraud/customer-answer.ts";
 import { repoRoot } from "../workshop/manifest.ts";
-import { makeCliHome, run } from "./testing/aws-cli.ts";
-import { sample } from "./testing/fixtures.ts";
-import { lambdaResponder, startRecorder, type Recorder } from "./testing/loopback.ts";
-import { captureIo, stubAwsEnv } from "./testing/sandbox.ts";
+import { makeCliHome } from "../tests/support/aws-cli.ts";
+import { run } from "../tests/support/run.ts";
+import { sample } from "../tests/support/fixtures.ts";
+import { lambdaResponder, startRecorder, type Recorder } from "../tests/support/loopback.ts";
+import { captureIo, stubAwsEnv } from "../tests/support/sandbox.ts";
 import { callbackMain } from "./callback.ts";
 
 const EXPIRED = "ZXhwaXJlZA==";

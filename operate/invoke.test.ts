@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { repoRoot } from "../workshop/manifest.ts";
-import { makeCliHome, run } from "./testing/aws-cli.ts";
-import { lambdaResponder, startRecorder, type Recorder } from "./testing/loopback.ts";
-import { captureIo, stubAwsEnv } from "./testing/sandbox.ts";
+import { makeCliHome } from "../tests/support/aws-cli.ts";
+import { run } from "../tests/support/run.ts";
+import { lambdaResponder, startRecorder, type Recorder } from "../tests/support/loopback.ts";
+import { captureIo, stubAwsEnv } from "../tests/support/sandbox.ts";
 import { invokeMain } from "./invoke.ts";
 
 let recorder: Recorder;

@@ -4,7 +4,7 @@
  */
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { captureIo } from "../operate/testing/sandbox.ts";
+import { captureIo } from "./support/sandbox.ts";
 import { commandLine, guarded, moduleArgument, runCommand, UsageError } from "../workshop/command.ts";
 
 const sample = (io: ReturnType<typeof captureIo>, ran: string[]) =>

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type ShellCommand, shellCommandsIn } from "../operate/testing/aws-cli.ts";
+import { type ShellCommand, shellCommandsIn } from "./support/shell-commands.ts";
 import { folderName, modules, repoRoot } from "../workshop/manifest.ts";
 import { codeBlocks, inlineCode } from "../workshop/markdown.ts";
 

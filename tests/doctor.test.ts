@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
-import { captureIo } from "../operate/testing/sandbox.ts";
+import { captureIo } from "./support/sandbox.ts";
 import { dependenciesFinding, diagnose, doctorMain, nodeFinding, type Probe } from "../workshop/cli/doctor.ts";
 import { repoRoot } from "../workshop/manifest.ts";
 

@@ -5,8 +5,8 @@
 import { stripVTControlCharacters } from "node:util";
 import pc from "picocolors";
 import { describe, expect, it } from "vitest";
-import { run } from "../operate/testing/aws-cli.ts";
-import { captureIo } from "../operate/testing/sandbox.ts";
+import { run } from "./support/run.ts";
+import { captureIo } from "./support/sandbox.ts";
 import { diffMain } from "../workshop/cli/diff.ts";
 import { learnerDiff, withoutTodoComments } from "../workshop/learner-diff.ts";
 import { repoRoot } from "../workshop/manifest.ts";

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExecutionRegistry, MAX_ENDED_EXECUTIONS } from "../operate/local-api/registry.ts";
 import { checkpointWorker } from "../operate/local-api/runtime-environment.ts";
 import { startLocalApi, type LocalApi } from "../operate/local-api/server.ts";
-import { localClient } from "../operate/testing/sandbox.ts";
+import { localClient } from "./support/sandbox.ts";
 
 const EXECUTIONS = 200;
 const PAD_BYTES = 100 * 1024;

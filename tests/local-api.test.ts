@@ -42,19 +42,10 @@ import { startLocalApi, type LocalApi } from "../operate/local-api/server.ts";
 import { shutdown } from "../operate/local-api/shutdown.ts";
 import type { ApiRequest } from "../operate/local-api/wire.ts";
 import { durations, executionTimeoutSeconds } from "../operate/local-api/workflow.ts";
-import {
-  findAwsClis,
-  describeEachAwsCli,
-  makeCliHome,
-  openAwsCli,
-  run,
-  shellCommandsIn,
-  type AwsCliRunner,
-  type CliHome,
-  type RunResult,
-  type ShellCommand,
-} from "../operate/testing/aws-cli.ts";
-import { captureIo, localClient } from "../operate/testing/sandbox.ts";
+import { findAwsClis, describeEachAwsCli, makeCliHome, openAwsCli, type AwsCliRunner, type CliHome } from "./support/aws-cli.ts";
+import { run, type RunResult } from "./support/run.ts";
+import { shellCommandsIn, type ShellCommand } from "./support/shell-commands.ts";
+import { captureIo, localClient } from "./support/sandbox.ts";
 import { handler } from "../solutions/08-timeouts/handler.ts";
 import { captureDurableLogs } from "../workshop/durable-logs.ts";
 import { repoRoot } from "../workshop/manifest.ts";

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { run, type RunResult } from "../operate/testing/aws-cli.ts";
+import { run, type RunResult } from "./support/run.ts";
 import { repoRoot } from "../workshop/manifest.ts";
 import {
   describeAttempts,

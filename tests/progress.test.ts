@@ -6,8 +6,8 @@
 import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it, vi } from "vitest";
-import { run } from "../operate/testing/aws-cli.ts";
-import { captureIo } from "../operate/testing/sandbox.ts";
+import { run } from "./support/run.ts";
+import { captureIo } from "./support/sandbox.ts";
 import { progressMain } from "../workshop/cli/progress.ts";
 import { repoRoot } from "../workshop/manifest.ts";
 import type { RunResult } from "../workshop/test-run.ts";

@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { run } from "../operate/testing/aws-cli.ts";
+import { run } from "./support/run.ts";
 import { repoRoot } from "../workshop/manifest.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "workshop-reset-test-"));

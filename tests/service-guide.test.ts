@@ -23,18 +23,16 @@ import {
   describeEachAwsCli,
   makeCliHome,
   openAwsCli,
-  run,
-  shellCommandsIn,
   TEST_REGION,
   type AwsCliRunner,
   type CliHome,
-  type RunResult,
-  type ShellCommand,
-} from "../operate/testing/aws-cli.ts";
-import { cliOutput, comparable, hasBlobPayload, loadModel, parseCliCall, sdkOutput, sendWithSdk } from "../operate/testing/cli-to-sdk.ts";
-import { sample } from "../operate/testing/fixtures.ts";
-import { startRecorder, type RecordedRequest } from "../operate/testing/loopback.ts";
-import { captureIo, stubAwsEnv } from "../operate/testing/sandbox.ts";
+} from "./support/aws-cli.ts";
+import { run, type RunResult } from "./support/run.ts";
+import { shellCommandsIn, type ShellCommand } from "./support/shell-commands.ts";
+import { cliOutput, comparable, hasBlobPayload, loadModel, parseCliCall, sdkOutput, sendWithSdk } from "./support/cli-to-sdk.ts";
+import { sample } from "./support/fixtures.ts";
+import { startRecorder, type RecordedRequest } from "./support/loopback.ts";
+import { captureIo, stubAwsEnv } from "./support/sandbox.ts";
 import { repoRoot } from "../workshop/manifest.ts";
 
 const guidePath = "modules/10-operate/README.md";

@@ -17,11 +17,11 @@ import {
   TEST_REGION,
   type AwsCliRunner,
   type CliHome,
-  type RunResult,
-} from "../operate/testing/aws-cli.ts";
-import { cliName, loadModel } from "../operate/testing/cli-to-sdk.ts";
-import { startRecorder, type Recorder } from "../operate/testing/loopback.ts";
-import { modelOperation, sdkOperation } from "../operate/testing/model-shapes.ts";
+} from "./support/aws-cli.ts";
+import type { RunResult } from "./support/run.ts";
+import { cliName, loadModel } from "./support/cli-to-sdk.ts";
+import { startRecorder, type Recorder } from "./support/loopback.ts";
+import { modelOperation, sdkOperation } from "./support/model-shapes.ts";
 
 const model = loadModel(repoRoot);
 

@@ -3,8 +3,8 @@
  */
 import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
-import { run } from "../operate/testing/aws-cli.ts";
-import { captureIo } from "../operate/testing/sandbox.ts";
+import { run } from "./support/run.ts";
+import { captureIo } from "./support/sandbox.ts";
 import { startMain } from "../workshop/cli/start.ts";
 import { repoRoot } from "../workshop/manifest.ts";
 

@@ -2,8 +2,8 @@ import { GetDurableExecutionHistoryCommand, LambdaClient, type Event } from "@aw
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCustomerAnswer } from "../../fraud/customer-answer.ts";
 import { answerCommand as toolAnswer } from "../../operate/answers.ts";
-import { sample } from "../../operate/testing/fixtures.ts";
-import { startRecorder, type RecordedRequest, type Recorder } from "../../operate/testing/loopback.ts";
+import { sample } from "../../tests/support/fixtures.ts";
+import { startRecorder, type RecordedRequest, type Recorder } from "../../tests/support/loopback.ts";
 import { guideFor } from "../../workshop/testing/guidance.ts";
 import { answerCommand, waitingCallbacks, type AnswerCommand } from "./callback.ts";
 

@@ -10,7 +10,7 @@
 import { once } from "node:events";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
-import { route } from "../local-api/routes.ts";
+import { route } from "../../operate/local-api/routes.ts";
 import { sample, waitingHistory } from "./fixtures.ts";
 
 export interface RecordedRequest {
