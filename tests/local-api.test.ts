@@ -36,7 +36,7 @@ import { invokeMain } from "../operate/invoke.ts";
 import { DEFAULT_PORT, localApiCommand } from "../operate/local-api.ts";
 import type { ServiceError } from "../operate/local-api/errors.ts";
 import { LocalFunction } from "../operate/local-api/names.ts";
-import type { OperationContext } from "../operate/local-api/operations.ts";
+import { type OperationContext, operations } from "../operate/local-api/operations.ts";
 import { route } from "../operate/local-api/routes.ts";
 import { startLocalApi, type LocalApi } from "../operate/local-api/server.ts";
 import { shutdown } from "../operate/local-api/shutdown.ts";
@@ -579,7 +579,7 @@ describe.concurrent("local endpoint: answers and requests the service refuses", 
           region: "us-east-1",
         };
         try {
-          await match.operation(request, context);
+          await operations[match.name]!(request, context);
           return { status: 200, code: null, body: "{}" };
         } catch (error) {
           const refused = error as ServiceError;

@@ -282,3 +282,18 @@ export async function callbackHeartbeat(request: ApiRequest, { registry }: Opera
   }
   return { status: 200, body: {} };
 }
+
+type Operation = (request: ApiRequest, context: OperationContext) => ApiResponse | Promise<ApiResponse>;
+
+/** Each operation of `service.json` the endpoint serves (all of them), by its name there. */
+export const operations: Record<string, Operation> = {
+  Invoke: invoke,
+  ListDurableExecutionsByFunction: listExecutions,
+  GetDurableExecution: getExecution,
+  GetDurableExecutionHistory: getHistory,
+  GetDurableExecutionState: getState,
+  StopDurableExecution: stopExecution,
+  SendDurableExecutionCallbackSuccess: callbackSuccess,
+  SendDurableExecutionCallbackFailure: callbackFailure,
+  SendDurableExecutionCallbackHeartbeat: callbackHeartbeat,
+};

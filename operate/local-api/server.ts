@@ -11,7 +11,7 @@ import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
 import { quote, ServiceError } from "./errors.ts";
 import type { ExecutionNews, LocalExecution } from "./execution.ts";
 import { DEFAULT_REGION, LocalFunction } from "./names.ts";
-import type { OperationContext } from "./operations.ts";
+import { operations, type OperationContext } from "./operations.ts";
 import { ExecutionRegistry } from "./registry.ts";
 import { route } from "./routes.ts";
 import { acquireRuntime, releaseRuntime } from "./runtime-environment.ts";
@@ -122,7 +122,9 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     try {
       const { bytes: body, size } = await readBody(req);
       const match = route(method, path);
-      if (!match) throw new ServiceError("UnknownOperationException", `The local endpoint does not serve ${method} ${quote(path)}.`);
+      const operation = match && operations[match.name];
+      if (!match || !operation)
+        throw new ServiceError("UnknownOperationException", `The local endpoint does not serve ${method} ${quote(path)}.`);
       if (size > MAX_BODY_BYTES) throw oversizedBody(match.name, size);
       const authorization = Array.isArray(req.headers.authorization) ? req.headers.authorization[0] : req.headers.authorization;
       const request: ApiRequest = {
@@ -133,7 +135,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
         body,
         region: signingRegion(authorization, DEFAULT_REGION),
       };
-      const response = await match.operation(request, context);
+      const response = await operation(request, context);
       if (response.raw !== undefined) sendRaw(res, response.status, response.raw, response.headers);
       else if (response.body !== undefined) sendJson(res, response.status, response.body, response.headers);
       else {
