@@ -20,6 +20,13 @@ export function secondsFromEnv(name: string, fallback: number, env: NodeJS.Proce
 /** One day: how long the card holder has to answer, as in the FraudDetection sample. */
 export const DEFAULT_VERIFICATION_TIMEOUT_SECONDS = 86_400;
 
+/**
+ * One hour: what an execution needs besides waiting for the card holder (scoring with
+ * retries, the steps, replays). The deployed function's execution timeout and the local
+ * endpoint's both add it to the verification timeout.
+ */
+export const EXECUTION_MARGIN_SECONDS = 3_600;
+
 /** How long each verification channel waits for the card holder (`VERIFICATION_TIMEOUT_SECONDS`). */
 export function verificationTimeoutSeconds(env: NodeJS.ProcessEnv = process.env): number {
   return secondsFromEnv("VERIFICATION_TIMEOUT_SECONDS", DEFAULT_VERIFICATION_TIMEOUT_SECONDS, env);

@@ -5,12 +5,13 @@
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { FUNCTION_NAME } from "../workshop/manifest.ts";
+import { ALIAS } from "./local-api/names.ts";
 
 /**
  * The alias the deploy module publishes. `--function-name` defaults to it; pass the
  * `FunctionName` output of `npm run deploy` (plus `:live`) if your function has another name.
  */
-export const DEFAULT_FUNCTION = `${FUNCTION_NAME}:live`;
+export const DEFAULT_FUNCTION = `${FUNCTION_NAME}:${ALIAS}`;
 
 export interface ConnectionOptions {
   region?: string;

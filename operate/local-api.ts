@@ -13,7 +13,8 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { commandLine, type Io, moduleListHelp, processIo, runIfEntry, UsageError } from "../workshop/command.ts";
 import { captureDurableLogs } from "../workshop/durable-logs.ts";
-import { DEFAULT_FUNCTION_NAME, LATEST } from "./local-api/names.ts";
+import { FUNCTION_NAME } from "../workshop/manifest.ts";
+import { ALIAS, LATEST } from "./local-api/names.ts";
 import { MAX_ENDED_EXECUTIONS } from "./local-api/registry.ts";
 import { HOST, startLocalApi, type LocalApi } from "./local-api/server.ts";
 import { shutdown } from "./local-api/shutdown.ts";
@@ -44,7 +45,7 @@ export function localApiCommand(): Command {
     .option("-m, --module <module>", "run your code of this module (1, 01 or slug) instead of the finished workflow")
     .option("--solution", "with --module: run the module's solution instead of your code")
     .option("-p, --port <port>", `port on ${HOST} (0 picks a free one and prints it)`, port, DEFAULT_PORT)
-    .option("--function-name <name>", "the function name to answer to", DEFAULT_FUNCTION_NAME)
+    .option("--function-name <name>", "the function name to answer to", FUNCTION_NAME)
     .addHelpText(
       "after",
       `${moduleListHelp()}
@@ -59,7 +60,7 @@ Examples:
   npm run local-api -- --module 06 --port 0
 
 Then, in another terminal (any credentials do; the endpoint does not check them):
-  aws durable-lambda invoke --endpoint-url http://${HOST}:${DEFAULT_PORT} --function-name '${DEFAULT_FUNCTION_NAME}:live' ...
+  aws durable-lambda invoke --endpoint-url http://${HOST}:${DEFAULT_PORT} --function-name '${FUNCTION_NAME}:${ALIAS}' ...
   npm run invoke -- --endpoint-url http://${HOST}:${DEFAULT_PORT} --region us-east-1 --id 1001 --amount 6500
 
 It keeps, in memory only, every running execution and the last ${MAX_ENDED_EXECUTIONS} that have ended;
@@ -71,7 +72,7 @@ Ctrl+C stops the endpoint and lists the executions still running, which are lost
 function startupMessage(api: LocalApi, label: string, verification: number, reviewHold: number): string {
   return [
     `Local durable-lambda endpoint on ${api.url}`,
-    `Function ${api.functionName} (alias live -> version 1, and ${LATEST}) runs ${label} on the local durable runtime, in real time.`,
+    `Function ${api.functionName} (alias ${ALIAS} -> version 1, and ${LATEST}) runs ${label} on the local durable runtime, in real time.`,
     `The card holder has ${verification} s to answer (VERIFICATION_TIMEOUT_SECONDS); the review hold is ${reviewHold} s (REVIEW_HOLD_SECONDS).`,
     `Point the AWS CLI or SDK here with --endpoint-url ${api.url} (dummy credentials are fine).`,
     "Ctrl+C stops it; executions still running are listed, then lost.",

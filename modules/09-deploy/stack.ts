@@ -5,10 +5,10 @@ import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import { join } from "node:path";
-import { DEFAULT_VERIFICATION_TIMEOUT_SECONDS } from "../../fraud/settings.ts";
+import { DEFAULT_VERIFICATION_TIMEOUT_SECONDS, EXECUTION_MARGIN_SECONDS } from "../../fraud/settings.ts";
 
 /** Time the workflow needs besides waiting for the card holder: scoring with retries, the steps, replays. */
-export const EXECUTION_MARGIN = Duration.hours(1);
+export const EXECUTION_MARGIN = Duration.seconds(EXECUTION_MARGIN_SECONDS);
 
 /** How long Lambda keeps the history of a finished execution, for `get-durable-execution-history`. */
 export const RETENTION_PERIOD = Duration.days(14);

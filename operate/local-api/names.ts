@@ -11,8 +11,6 @@ import { invalidParameter, notFound, validationError } from "./errors.ts";
 /** A made-up account: every ARN the endpoint hands out says it is local. */
 export const LOCAL_ACCOUNT = "000000000000";
 export const DEFAULT_REGION = "us-east-1";
-/** The name the module 10 guide and `npm run invoke` use. */
-export const DEFAULT_FUNCTION_NAME = FUNCTION_NAME;
 export const ALIAS = "live";
 export const PUBLISHED_VERSION = "1";
 export const LATEST = "$LATEST";
@@ -48,7 +46,7 @@ export const executionArn = (region: string, name: string, version: string, exec
 export class LocalFunction {
   readonly name: string;
 
-  constructor(name: string = DEFAULT_FUNCTION_NAME) {
+  constructor(name: string = FUNCTION_NAME) {
     this.name = name;
   }
 

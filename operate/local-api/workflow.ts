@@ -4,12 +4,9 @@
  */
 import { pathToFileURL } from "node:url";
 import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
-import { reviewHoldSeconds, verificationTimeoutSeconds } from "../../fraud/settings.ts";
+import { EXECUTION_MARGIN_SECONDS, reviewHoldSeconds, verificationTimeoutSeconds } from "../../fraud/settings.ts";
 import { UsageError } from "../../workshop/command.ts";
 import { chooseWorkflow, MissingWorkflowError, UnknownModuleError, type Workflow } from "../../workshop/manifest.ts";
-
-/** The margin the deploy module adds to the verification timeout for the execution timeout (EXECUTION_MARGIN, one hour). */
-export const EXECUTION_MARGIN_SECONDS = 3600;
 
 /** The workflow for `--module` and `--solution`; a module or file that is not there is a usage error. */
 export function workflowFor({ module, solution = false }: { module?: string; solution?: boolean }): Workflow {
@@ -39,6 +36,6 @@ export function durations(env: NodeJS.ProcessEnv = process.env): { verification:
   }
 }
 
-/** The function's execution timeout, as the deploy module derives it: verification timeout plus a margin. */
+/** The function's execution timeout, as the deployed one: the verification timeout plus the margin. */
 export const executionTimeoutSeconds = (env: NodeJS.ProcessEnv = process.env): number =>
   verificationTimeoutSeconds(env) + EXECUTION_MARGIN_SECONDS;
