@@ -26,10 +26,13 @@ export interface Transaction {
 export class InvalidTransactionError extends Error {
   override readonly name = "InvalidTransactionError";
   readonly field: string;
+  /** What is wrong with it, without the field: `must not be negative, got -20`. */
+  readonly problem: string;
 
   constructor(field: string, problem: string) {
     super(`Invalid transaction: "${field}" ${problem}`);
     this.field = field;
+    this.problem = problem;
   }
 }
 

@@ -89,7 +89,15 @@ describe("npm run synth|deploy|destroy: arguments", () => {
     const io = captureIo();
     expect(await cdkMain(["synth", "--module", "42"], io)).toBe(2);
     expect(io.stderr.trim().split("\n")).toHaveLength(1);
-    expect(io.stderr).toMatch(/Unknown module "42"\. Valid modules: 1, 01 or first-step; .*10, 10 or operate\./);
+    expect(io.stderr).toMatch(/Unknown module "42"\. Valid modules: 1, 01 or first-step; .*10, 10 or operate[.;]/);
+    expect(io.stdout).toBe("");
+  });
+
+  it("refuses in one line a module whose workflow the app does not deploy (exit code 2), naming how to run it", async () => {
+    const io = captureIo();
+    expect(await cdkMain(["synth", "--module", "11"], io)).toBe(2);
+    expect(io.stderr.trim().split("\n")).toHaveLength(1);
+    expect(io.stderr).toContain("npm start -- --module 11");
     expect(io.stdout).toBe("");
   });
 

@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { type Io, processIo, runIfEntry, UsageError } from "../workshop/command.ts";
-import { chooseWorkflow, findModule, repoRoot, STACK_NAME, type Workflow } from "../workshop/manifest.ts";
+import { chooseDeployableWorkflow, findModule, repoRoot, STACK_NAME, type Workflow } from "../workshop/manifest.ts";
 
 export const actions = ["synth", "deploy", "destroy"] as const;
 export type CdkAction = (typeof actions)[number];
@@ -107,7 +107,7 @@ export function planCdkRun(argv: readonly string[], write: (text: string) => voi
 
   let workflow: Workflow;
   try {
-    workflow = chooseWorkflow(options.module, { solution: options.solution === true });
+    workflow = chooseDeployableWorkflow(options.module, { solution: options.solution === true });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }

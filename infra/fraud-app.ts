@@ -15,7 +15,7 @@ import { App, Duration, Validations, type AppProps } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { DEFAULT_VERIFICATION_TIMEOUT_SECONDS } from "../fraud/settings.ts";
 import type { FraudCheckStack } from "../solutions/09-deploy/stack.ts";
-import { chooseWorkflow, FUNCTION_NAME, repoRoot, STACK_NAME, type Workflow } from "../workshop/manifest.ts";
+import { chooseDeployableWorkflow, FUNCTION_NAME, repoRoot, STACK_NAME, type Workflow } from "../workshop/manifest.ts";
 
 export type StackSource = "solution" | "mine";
 
@@ -58,7 +58,9 @@ export async function createFraudApp(props: AppProps = {}): Promise<FraudApp> {
   const context = (key: string): unknown => app.node.tryGetContext(key);
 
   const moduleArg = context("module");
-  const workflow = chooseWorkflow(moduleArg === undefined ? undefined : String(moduleArg), { solution: flag(context("solution")) });
+  const workflow = chooseDeployableWorkflow(moduleArg === undefined ? undefined : String(moduleArg), {
+    solution: flag(context("solution")),
+  });
   const stackSource = stackSourceFrom(context("stack"));
   const { FraudCheckStack: Stack } = await stackModules[stackSource]();
 

@@ -3,10 +3,18 @@
  * `npm start`, the local endpoint, the CDK app and `npm run test:cloud` all ask it.
  */
 import { describe, expect, it } from "vitest";
-import { chooseWorkflow, finishedModule, UnknownModuleError, workflowModule, findModule } from "../workshop/manifest.ts";
+import {
+  chooseDeployableWorkflow,
+  chooseWorkflow,
+  finishedModule,
+  NotDeployableError,
+  UnknownModuleError,
+  workflowModule,
+  findModule,
+} from "../workshop/manifest.ts";
 
 describe("which workflow runs for a module", () => {
-  it("is the finished workflow by default: the solution of the last module with a workflow", () => {
+  it("is the finished workflow by default: the solution of the last module whose workflow is the fraud check", () => {
     expect(finishedModule.number).toBe("08");
     const workflow = chooseWorkflow();
     expect(workflow.source).toBe("solution");
@@ -29,7 +37,18 @@ describe("which workflow runs for a module", () => {
   });
 
   it("names the valid modules when the module is unknown", () => {
-    expect(() => chooseWorkflow("11")).toThrow(UnknownModuleError);
+    expect(() => chooseWorkflow("99")).toThrow(UnknownModuleError);
     expect(() => chooseWorkflow("fraud")).toThrow(/Valid modules: 1, 01 or first-step/);
+  });
+
+  it("is a module's own workflow beside the fraud check for the optional modules, which only run locally", () => {
+    const review = chooseWorkflow("11");
+    expect(review.kind).toBe("batch-review");
+    expect(review.described).toBe("modules/11-batch-review/handler.ts (your code)");
+    expect(chooseWorkflow("8").kind).toBe("fraud-check");
+    expect(workflowModule(findModule("11")).number).toBe("11");
+    expect(() => chooseDeployableWorkflow("11")).toThrow(NotDeployableError);
+    expect(() => chooseDeployableWorkflow("11")).toThrow(/npm start -- --module 11/);
+    expect(chooseDeployableWorkflow("10").label).toBe("solutions/08-timeouts/handler.ts");
   });
 });

@@ -106,9 +106,16 @@ describe("npm run test:cloud", () => {
 
   it("rejects an unknown module in one line that lists the valid ones", async () => {
     const io = captureIo();
-    expect(await testCloudMain(["11"], io), "an unknown module is a usage error").toBe(2);
+    expect(await testCloudMain(["42"], io), "an unknown module is a usage error").toBe(2);
     expect(io.stderr.trim().split("\n")).toHaveLength(1);
     expect(io.stderr).toContain("Valid modules: 1, 01 or first-step");
+  });
+
+  it("refuses in one line a module whose workflow is not the deployed fraud check, naming how to run it", async () => {
+    const io = captureIo();
+    expect(await testCloudMain(["11"], io), "a module that is not deployed is a usage error").toBe(2);
+    expect(io.stderr.trim().split("\n")).toHaveLength(1);
+    expect(io.stderr).toContain("npm start -- --module 11");
   });
 
   it("--help exits 0", async () => {

@@ -18,6 +18,7 @@ import {
   type BatchResult,
   type DurableContext,
   type DurableLambdaHandler,
+  type MapConfig,
 } from "@aws/durable-execution-sdk-js";
 import {
   LocalDurableTestRunner,
@@ -364,6 +365,53 @@ describe("SDK claims with time skipped", () => {
     } finally {
       random.mockRestore();
     }
+  });
+
+  /** A map over `count` items, each a step that records its index, the first `failing` ones failing at once. */
+  function mapHandler(count: number, failing: number, done: number[], config: MapConfig<number, number>) {
+    return withDurableExecution(async (_event: unknown, context: DurableContext) =>
+      summarise(
+        await context.map(
+          "batch",
+          Array.from({ length: count }, (_, index) => index),
+          async (item, index) => {
+            if (index < failing) throw new Error(`item ${index} fails at once`);
+            return item.step(`work-${index}`, async () => {
+              for (let turn = 0; turn < 3; turn++) await Promise.resolve();
+              done.push(index);
+              return index;
+            });
+          },
+          config,
+        ),
+      ),
+    );
+  }
+
+  it("map with no completion config ends at the first failed item: later items never start, and map returns the batch instead of throwing", async () => {
+    const done: number[] = [];
+    const { execution } = await start<BatchSummary>(mapHandler(8, 1, done, { maxConcurrency: 2 })).finished;
+
+    const batch = resultOf(execution, "map should return a batch, not throw");
+    expect(batch.completionReason, "the failed item should end the map").toBe("FAILURE_TOLERANCE_EXCEEDED");
+    expect(batch.status, "a batch with a failed item is FAILED").toBe(BatchItemStatus.FAILED);
+    expect(done.length, "items after the failure should never start").toBeLessThan(7);
+    expect(batch.items.length, "items never started are not in the batch at all").toBeLessThan(8);
+  });
+
+  it("a map that stops early lists items still running as STARTED, though their steps may have done their work", async () => {
+    const done: number[] = [];
+    const config = { maxConcurrency: 5, completionConfig: { toleratedFailureCount: 2 } };
+    const { execution } = await start<BatchSummary>(mapHandler(10, 3, done, config)).finished;
+
+    const batch = resultOf(execution, "map should return a batch, not throw");
+    expect(batch.completionReason, "a third failure is one more than tolerated").toBe("FAILURE_TOLERANCE_EXCEEDED");
+    const started = batch.items.flatMap((status, index) => (status === BatchItemStatus.STARTED ? [index] : []));
+    expect(started.length, "items in flight when the map stopped are STARTED").toBeGreaterThan(0);
+    expect(
+      started.filter((index) => done.includes(index)).length,
+      "an item listed STARTED whose step nevertheless ran: the batch does not know its outcome",
+    ).toBeGreaterThan(0);
   });
 
   it("the waitForCallback submitter is a step with the default retry strategy: a submitter that fails once is retried", async () => {

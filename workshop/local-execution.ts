@@ -1,6 +1,7 @@
 /**
- * Runs one fraud-check execution on the testing SDK's local durable runtime, outside vitest,
- * and answers the card holder's verification request when the workflow asks for one.
+ * Runs one execution of a module's workflow on the testing SDK's local durable runtime,
+ * outside vitest, and answers the card holder's verification request when a fraud check asks
+ * for one.
  */
 import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
 import {
@@ -28,7 +29,8 @@ export interface OperationRow {
 
 export interface ExecutionReport {
   status: string;
-  result: FraudCheckResult | undefined;
+  /** The workflow's result: a fraud check's, or the report of another workflow (module 11's batch review). */
+  result: unknown;
   error: string | undefined;
   operations: OperationRow[];
   invocations: number;

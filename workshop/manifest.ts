@@ -18,7 +18,17 @@ export interface WorkshopModule {
   teaches: string;
   /** The files the learner edits; the solution holds a complete copy of each. */
   files: string[];
+  /** What its `handler.ts` runs: the fraud check (the default), or a workflow of its own. */
+  workflow: WorkflowKind;
 }
+
+/**
+ * The workflows a module's handler can be. Modules 01-08 build the fraud check, one transaction
+ * per execution; the optional modules after 10 add workflows beside it, such as the end-of-day
+ * review of a batch of flagged transactions (11), each with the event and the result of its own.
+ */
+export const workflowKinds = ["fraud-check", "batch-review"] as const;
+export type WorkflowKind = (typeof workflowKinds)[number];
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -34,7 +44,13 @@ export const FUNCTION_NAME = "durable-fraud-check";
 /** The one stack the CDK app deploys, whichever module's workflow it holds: `npm run destroy` removes it. */
 export const STACK_NAME = "DurableFraudCheck";
 
-export const modules: readonly WorkshopModule[] = manifest;
+export const modules: readonly WorkshopModule[] = manifest.map((entry) => {
+  const workflow = "workflow" in entry ? entry.workflow : "fraud-check";
+  if (!workflowKinds.includes(workflow as WorkflowKind)) {
+    throw new Error(`workshop/modules.json: module ${entry.number} has workflow "${workflow}"; known: ${workflowKinds.join(", ")}.`);
+  }
+  return { ...entry, workflow: workflow as WorkflowKind };
+});
 
 /** `01-first-step`: the folder name under `modules/` and `solutions/`. */
 export const folderName = (module: WorkshopModule): string => `${module.number}-${module.slug}`;
@@ -46,9 +62,9 @@ const WORKFLOW_FILE = "handler.ts";
 
 export const hasWorkflow = (module: WorkshopModule): boolean => module.files.includes(WORKFLOW_FILE);
 
-/** The finished workflow's module: the last one with a workflow of its own (08). */
+/** The finished workflow's module: the last one whose handler is the fraud check (08). */
 export const finishedModule: WorkshopModule = (() => {
-  const last = modules.filter(hasWorkflow).at(-1);
+  const last = modules.filter((module) => hasWorkflow(module) && module.workflow === "fraud-check").at(-1);
   if (last === undefined) throw new Error(`No module in workshop/modules.json lists ${WORKFLOW_FILE}.`);
   return last;
 })();
@@ -62,6 +78,8 @@ export const workflowModule = (module: WorkshopModule): WorkshopModule => (hasWo
 /** A workflow a command runs or deploys. */
 export interface Workflow {
   module: WorkshopModule;
+  /** What the handler runs: the fraud check, or another workflow (the module's `workflow`). */
+  kind: WorkflowKind;
   /** `"starter"`: the learner's code in `modules/`; `"solution"`: the code in `solutions/`. */
   source: "starter" | "solution";
   /** The handler file, absolute. */
@@ -95,7 +113,39 @@ export function chooseWorkflow(given?: string, { solution = false }: { solution?
       `${label} does not exist. Restore it with npm run reset -- ${module.number}, or use its solution with --solution.`,
     );
   }
-  return { module, source, path, label, described: `${label} (${source === "solution" ? "solution" : "your code"})` };
+  return {
+    module,
+    kind: module.workflow,
+    source,
+    path,
+    label,
+    described: `${label} (${source === "solution" ? "solution" : "your code"})`,
+  };
+}
+
+/** A module whose workflow is not the fraud check: the CDK app and the cloud smoke test take the fraud check only. */
+export class NotDeployableError extends Error {
+  override readonly name = "NotDeployableError";
+
+  constructor(module: WorkshopModule) {
+    super(
+      `Module ${module.number}'s workflow (${module.workflow}) runs on your machine: npm start -- --module ${module.number}, ` +
+        `or npm run local-api -- --module ${module.number}. The CDK app deploys the fraud check of modules 01-10.`,
+    );
+  }
+}
+
+/** Checks that `module`'s workflow is one the CDK app deploys. @throws NotDeployableError */
+export function checkDeployable(module: WorkshopModule): WorkshopModule {
+  if (module.workflow !== "fraud-check") throw new NotDeployableError(module);
+  return module;
+}
+
+/** {@link chooseWorkflow}, for a command that deploys it. @throws NotDeployableError for another workflow */
+export function chooseDeployableWorkflow(given?: string, options: { solution?: boolean } = {}): Workflow {
+  const workflow = chooseWorkflow(given, options);
+  checkDeployable(workflow.module);
+  return workflow;
 }
 
 /** Thrown for a module argument that names no module; the message lists the valid ones. */

@@ -1,6 +1,7 @@
 /**
- * `npm start`: runs a fraud-check workflow on the local durable runtime for sample
- * transactions, and prints each execution's operations, timing and result.
+ * `npm start`: runs a module's workflow on the local durable runtime, for sample transactions
+ * (the fraud check) or a sample day (module 11's batch review), and prints each execution's
+ * operations, timing and result.
  */
 import { pathToFileURL } from "node:url";
 import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
@@ -23,6 +24,21 @@ const samples = [
   { id: 1002, amount: 7_500, location: "Lisbon, PT", vendor: "Laptop Outlet" },
   { id: 1003, amount: 25_000, location: "Geneva, CH", vendor: "Fine Watches" },
 ];
+
+/** The flagged transactions of a sample day, for the batch review of module 11. */
+const sampleDay = {
+  date: "2026-11-27",
+  transactions: [
+    { id: 2001, amount: 7_500, location: "Lisbon, PT", vendor: "Laptop Outlet" },
+    { id: 2002, amount: 25_000, location: "Geneva, CH", vendor: "Fine Watches" },
+    { id: 2003, amount: 6_200, location: "Porto, PT", vendor: "Night Market Tickets" },
+    { id: 2004, amount: 12_000, location: "Monaco, MC", vendor: "Yacht Charters" },
+    { id: 2005, amount: 5_400, location: "Seattle, WA", vendor: "Outdoor Gear Co" },
+    { id: 2006, amount: 8_900, location: "Berlin, DE", vendor: "Camera House" },
+  ],
+};
+/** The sample day's transaction whose case file the review desk has lost. */
+const LOST_CASE_FILE = 2003;
 
 const duration = (ms: number | undefined) => {
   if (ms === undefined) return "";
@@ -54,8 +70,8 @@ export const startMain = (argv: readonly string[], io: Io = processIo): Promise<
     const program = commandLine(
       new Command("start")
         .description(
-          "Run the fraud-check workflow on the local durable runtime (no AWS account needed) for sample\n" +
-            "transactions, and print each execution's operations, timing and result.",
+          "Run a module's workflow on the local durable runtime (no AWS account needed): the fraud check for\n" +
+            "sample transactions, or module 11's batch review for a sample day; print each execution's operations, timing and result.",
         )
         .option("-m, --module <module>", "run your code of this module (1, 01 or slug) instead of the finished workflow")
         .option("--solution", "with --module: run the module's solution instead of your code")
@@ -82,10 +98,27 @@ export const startMain = (argv: readonly string[], io: Io = processIo): Promise<
       throw error;
     }
 
+    const batch = workflow.kind === "batch-review";
+    if (batch && (options.amount !== undefined || options.score !== undefined || options.answer !== undefined)) {
+      throw new UsageError(
+        `${workflow.label} reviews a sample day of flagged transactions: --amount, --score and --answer are for the fraud check.`,
+      );
+    }
     const transactions =
       options.amount === undefined && options.score === undefined
         ? samples
         : [{ id: 1000, amount: options.amount ?? 7_500, location: "Lisbon, PT", vendor: "Laptop Outlet", score: options.score }];
+    const runs = batch
+      ? [
+          {
+            title: `Flagged transactions of ${sampleDay.date}: ${sampleDay.transactions.length}, case file of ${LOST_CASE_FILE} missing`,
+            payload: sampleDay,
+          },
+        ]
+      : transactions.map((transaction) => ({
+          title: `Transaction ${transaction.id}: ${transaction.amount} at ${transaction.vendor}`,
+          payload: transaction,
+        }));
 
     const interactive = io === processIo && process.stdin.isTTY && process.stdout.isTTY && options.answer === undefined;
 
@@ -119,18 +152,22 @@ export const startMain = (argv: readonly string[], io: Io = processIo): Promise<
     const { captureDurableLogs } = await import("../durable-logs.ts");
     const { runLocally } = await import("../local-execution.ts");
     const { handler } = (await import(pathToFileURL(workflow.path).href)) as { handler: DurableLambdaHandler };
+    if (batch) {
+      const { reviewDesk } = await import("../../fraud/review-desk.ts");
+      reviewDesk.loseCaseFile(LOST_CASE_FILE);
+    }
     io.out(`${pc.bold(`Running ${workflow.label} on the local durable runtime (waits are skipped).`)}\n`);
 
     await LocalDurableTestRunner.setupTestEnvironment({ skipTime: true });
     let failed = 0;
     try {
-      for (const transaction of transactions) {
-        io.out(`${pc.bold(`\nTransaction ${transaction.id}: ${transaction.amount} at ${transaction.vendor}`)}\n`);
+      for (const run of runs) {
+        io.out(`${pc.bold(`\n${run.title}`)}\n`);
         const logs: DurableLogLine[] = [];
         const stopCapturing = captureDurableLogs((line) => logs.push(line));
         let report: ExecutionReport;
         try {
-          report = await runLocally(handler, transaction, async (message) => {
+          report = await runLocally(handler, run.payload, async (message) => {
             stopCapturing();
             return answerer(message.text);
           });

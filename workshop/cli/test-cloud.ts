@@ -26,7 +26,7 @@ import { commandLine, type Io, moduleListHelp, processIo, runIfEntry } from "../
 import pc from "picocolors";
 import type { FraudCheckResult } from "../../fraud/results.ts";
 import { DEFAULT_FUNCTION } from "../../operate/connection.ts";
-import { findModule, UnknownModuleError, workflowModule, type WorkshopModule } from "../manifest.ts";
+import { checkDeployable, findModule, NotDeployableError, UnknownModuleError, workflowModule, type WorkshopModule } from "../manifest.ts";
 
 export interface SmokeCase {
   name: string;
@@ -173,9 +173,9 @@ export async function testCloudMain(argv: readonly string[], io: Io = processIo,
 
   let module: WorkshopModule;
   try {
-    module = findModule(moduleArg);
+    module = checkDeployable(findModule(moduleArg));
   } catch (error) {
-    if (!(error instanceof UnknownModuleError)) throw error;
+    if (!(error instanceof UnknownModuleError || error instanceof NotDeployableError)) throw error;
     io.err(`error: ${error.message}\n`);
     return 2;
   }

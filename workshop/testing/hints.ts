@@ -57,9 +57,9 @@ export function sdkErrorHint(errorMessage: string | undefined): string | undefin
   if (errorMessage === undefined) return undefined;
   if (errorMessage.includes("Context usage error")) {
     return (
-      "Each branch must use its own child context: the parallel passes it to the branch function, " +
-      "`async (branch) => branch.waitForCallback(...)`. The handler's `context` used inside a branch fails the " +
-      'execution ("Context usage error"), before any message goes out.'
+      "Each branch of a parallel, and each item of a map, must use its own child context: the SDK passes it to " +
+      "your function, `async (branch) => branch.waitForCallback(...)`, `async (item, value) => item.step(...)`. The " +
+      'handler\'s `context` used inside one fails the execution ("Context usage error").'
     );
   }
   if (errorMessage.includes("name mismatch") || errorMessage.includes("NonDeterministic")) {

@@ -15,6 +15,7 @@ import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { notifications } from "../../fraud/notifications.ts";
 import { payments } from "../../fraud/payments.ts";
+import { reviewDesk } from "../../fraud/review-desk.ts";
 import { riskScorer } from "../../fraud/risk-scorer.ts";
 import type { FraudCheckResult } from "../../fraud/results.ts";
 import { captureDurableLogs, type DurableLogLine } from "../durable-logs.ts";
@@ -108,14 +109,16 @@ export function useLocalRuntime({ skipTime = true, concurrent = false, replayChe
     payments.reset();
     riskScorer.reset();
     notifications.reset();
+    reviewDesk.reset();
     durableLogs.length = 0;
   });
 }
 
-export interface FraudRun {
-  runner: LocalDurableTestRunner<FraudCheckResult>;
+/** A running execution of a module's workflow: the fraud check unless the module says otherwise. */
+export interface FraudRun<R = FraudCheckResult> {
+  runner: LocalDurableTestRunner<R>;
   /** Resolves when the execution ends, whatever its status. */
-  finished: Promise<TestResult<FraudCheckResult>>;
+  finished: Promise<TestResult<R>>;
 }
 
 /**
@@ -123,8 +126,8 @@ export interface FraudRun {
  * meanwhile. With the replay check on, `finished` also replays the ended execution from its
  * checkpoints and rejects with the learner's guidance when the replay misbehaves.
  */
-export function startFraudCheck(handler: DurableLambdaHandler, payload: unknown): FraudRun {
-  const runner = new LocalDurableTestRunner<FraudCheckResult>({ handlerFunction: handler });
+export function startFraudCheck<R = FraudCheckResult>(handler: DurableLambdaHandler, payload: unknown): FraudRun<R> {
+  const runner = new LocalDurableTestRunner<R>({ handlerFunction: handler });
   const check = replayCheck;
   const finished = runner.run({ payload }).then(
     async (execution) => {
@@ -163,12 +166,12 @@ export class ExecutionStoppedError extends GuidanceError {
 }
 
 /** Runs one execution to its end. */
-export async function runFraudCheck(handler: DurableLambdaHandler, payload: unknown): Promise<TestResult<FraudCheckResult>> {
-  return startFraudCheck(handler, payload).finished;
+export async function runFraudCheck<R = FraudCheckResult>(handler: DurableLambdaHandler, payload: unknown): Promise<TestResult<R>> {
+  return startFraudCheck<R>(handler, payload).finished;
 }
 
 /** The result of a succeeded execution, or an assertion-ready explanation of why there is none. */
-export function resultOf(execution: TestResult<FraudCheckResult>, guidance: string): FraudCheckResult {
+export function resultOf<R = FraudCheckResult>(execution: TestResult<R>, guidance: string): R {
   const status = execution.getStatus();
   if (status !== "SUCCEEDED") {
     const error = status === "FAILED" ? execution.getError() : undefined;
@@ -182,7 +185,7 @@ export function resultOf(execution: TestResult<FraudCheckResult>, guidance: stri
 }
 
 /** Names of all named operations, nested ones included (the runner lists them flat). */
-export function operationNames(execution: TestResult<FraudCheckResult>): string[] {
+export function operationNames(execution: TestResult<unknown>): string[] {
   return execution
     .getOperations()
     .map((operation: DurableOperation) => operation.getName())
