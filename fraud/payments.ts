@@ -7,7 +7,7 @@
  */
 import type { Transaction } from "./transaction.ts";
 
-export type PaymentAction = "authorize" | "sendToFraudDepartment" | "suspendCard";
+export type PaymentAction = "authorize" | "sendToFraudDepartment" | "suspendCard" | "refund";
 
 export interface PaymentCall {
   action: PaymentAction;
@@ -51,6 +51,11 @@ export class PaymentSystem {
   /** Hands the transaction to the human fraud team and holds the charge. */
   async sendToFraudDepartment(transaction: Transaction): Promise<PaymentCall> {
     return this.record("sendToFraudDepartment", transaction);
+  }
+
+  /** Credits the amount back to the card holder (a dispute won, module 12). */
+  async refund(transaction: Transaction): Promise<PaymentCall> {
+    return this.record("refund", transaction);
   }
 
   /** Blocks the card until the card holder confirms the transaction. */

@@ -46,6 +46,7 @@ describe("which workflow runs for a module", () => {
     expect(review.kind).toBe("batch-review");
     expect(review.described).toBe("modules/11-batch-review/handler.ts (your code)");
     expect(chooseWorkflow("8").kind).toBe("fraud-check");
+    expect(chooseWorkflow("polling").kind).toBe("dispute-follow-up");
     expect(workflowModule(findModule("11")).number).toBe("11");
     expect(() => chooseDeployableWorkflow("11")).toThrow(NotDeployableError);
     expect(() => chooseDeployableWorkflow("11")).toThrow(/npm start -- --module 11/);

@@ -192,6 +192,33 @@ describe.concurrent("SDK claims on real time", () => {
     expect(execution.getInvocations(), "each retry delay should end the invocation and start a new one").toHaveLength(3);
   });
 
+  it("waitForCondition ends the invocation at every wait between checks, and hands each check the state the last one returned", async () => {
+    const seen: number[] = [];
+    const handler = withDurableExecution(async (_event: unknown, context: DurableContext) =>
+      context.waitForCondition(
+        "poll",
+        async (state: { checks: number }) => {
+          seen.push(state.checks);
+          return { checks: state.checks + 1 };
+        },
+        {
+          initialState: { checks: 0 },
+          waitStrategy: (state) => (state.checks >= 3 ? { shouldContinue: false } : { shouldContinue: true, delay: { seconds: 1 } }),
+        },
+      ),
+    );
+    const { execution } = await start<{ checks: number }>(handler).finished;
+
+    expect(resultOf(execution, "the polling should end"), "the final state").toEqual({ checks: 3 });
+    expect(seen, "each check gets the state the one before returned, across invocations").toEqual([0, 1, 2]);
+    expect(execution.getInvocations().length, "one invocation per check: each 1 s wait ends one").toBe(3);
+    const operations = execution.getOperations();
+    expect(
+      operations.map((operation) => [operation.getType(), operation.getSubType()]),
+      "the whole polling is one operation",
+    ).toEqual([["STEP", "WaitForCondition"]]);
+  });
+
   it("a checkpointed step does not run again on replay: a step before a 1 s wait runs once across two invocations", async () => {
     let runs = 0;
     const handler = withDurableExecution(async (_event: unknown, context: DurableContext) => {

@@ -33,6 +33,24 @@ describe.concurrent("npm start", () => {
     expect(output).toContain('"customerVerificationResult": "NoCustomerResponse"');
   });
 
+  it("runs an optional module's own workflow on its sample: the batch review of 11, the dispute of 12", async () => {
+    const [review, dispute] = await Promise.all([start(["--module", "11", "--solution"]), start(["--module", "12", "--solution"])]);
+
+    expect(review.code, review.output).toBe(0);
+    expect(review.output).toMatch(/tx-2003\s.*FAILED/);
+    expect(review.output).toMatch(/"failed": \[\s*2003\s*\]/);
+    expect(dispute.code, dispute.output).toBe(0);
+    expect(dispute.output).toMatch(/dispute-status-3001\s.*WaitForCondition.*SUCCEEDED/);
+    expect(dispute.output).toContain('"outcome": "refunded"');
+  });
+
+  it("refuses the fraud check's options for an optional module's workflow, in one line, with exit code 2", async () => {
+    const io = captureIo();
+
+    expect(await startMain(["--module", "11", "--amount", "5"], io)).toBe(2);
+    expect(io.stderr.trim().split("\n")).toEqual([expect.stringContaining("--amount, --score and --answer are for the fraud check")]);
+  });
+
   // In-process: the arguments are checked before the runtime loads (and fakes the clock).
   it("rejects an unknown module in one line with the valid ones and exit code 2", async () => {
     const io = captureIo();

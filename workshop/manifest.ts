@@ -25,9 +25,10 @@ export interface WorkshopModule {
 /**
  * The workflows a module's handler can be. Modules 01-08 build the fraud check, one transaction
  * per execution; the optional modules after 10 add workflows beside it, such as the end-of-day
- * review of a batch of flagged transactions (11), each with the event and the result of its own.
+ * review of a batch of flagged transactions (11) or following a dispute with the card network (12),
+ * each with the event and the result of its own.
  */
-export const workflowKinds = ["fraud-check", "batch-review"] as const;
+export const workflowKinds = ["fraud-check", "batch-review", "dispute-follow-up"] as const;
 export type WorkflowKind = (typeof workflowKinds)[number];
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");

@@ -1,6 +1,6 @@
 /**
  * `npm start`: runs a module's workflow on the local durable runtime, for sample transactions
- * (the fraud check) or a sample day (module 11's batch review), and prints each execution's
+ * (the fraud check) or the sample of an optional module's workflow, and prints each execution's
  * operations, timing and result.
  */
 import { pathToFileURL } from "node:url";
@@ -11,7 +11,7 @@ import pc from "picocolors";
 import { commandLine, guarded, type Io, moduleListHelp, processIo, runIfEntry, UsageError } from "../command.ts";
 import type { DurableLogLine } from "../durable-logs.ts";
 import type { Answer, ExecutionReport } from "../local-execution.ts";
-import { chooseWorkflow, MissingWorkflowError, UnknownModuleError } from "../manifest.ts";
+import { chooseWorkflow, MissingWorkflowError, UnknownModuleError, type WorkflowKind } from "../manifest.ts";
 
 const number = (name: string) => (value: string) => {
   const parsed = Number(value);
@@ -39,6 +39,29 @@ const sampleDay = {
 };
 /** The sample day's transaction whose case file the review desk has lost. */
 const LOST_CASE_FILE = 2003;
+/** A disputed transaction, for module 12: the card network decides it after a few checks. */
+const sampleDispute = { id: 3001, amount: 640, location: "Online", vendor: "Gadget Importers" };
+
+/** The executions `npm start` runs for a workflow: a title to print, and the event. */
+function samplesFor(kind: WorkflowKind, options: { amount?: number; score?: number }): { title: string; payload: unknown }[] {
+  if (kind === "batch-review") {
+    const title = `Flagged transactions of ${sampleDay.date}: ${sampleDay.transactions.length}, case file of ${LOST_CASE_FILE} missing`;
+    return [{ title, payload: sampleDay }];
+  }
+  if (kind === "dispute-follow-up") {
+    return [
+      { title: `Dispute of transaction ${sampleDispute.id}: ${sampleDispute.amount} at ${sampleDispute.vendor}`, payload: sampleDispute },
+    ];
+  }
+  const transactions =
+    options.amount === undefined && options.score === undefined
+      ? samples
+      : [{ id: 1000, amount: options.amount ?? 7_500, location: "Lisbon, PT", vendor: "Laptop Outlet", score: options.score }];
+  return transactions.map((transaction) => ({
+    title: `Transaction ${transaction.id}: ${transaction.amount} at ${transaction.vendor}`,
+    payload: transaction,
+  }));
+}
 
 const duration = (ms: number | undefined) => {
   if (ms === undefined) return "";
@@ -71,7 +94,7 @@ export const startMain = (argv: readonly string[], io: Io = processIo): Promise<
       new Command("start")
         .description(
           "Run a module's workflow on the local durable runtime (no AWS account needed): the fraud check for\n" +
-            "sample transactions, or module 11's batch review for a sample day; print each execution's operations, timing and result.",
+            "sample transactions, or an optional module's workflow for its sample; print each execution's operations, timing and result.",
         )
         .option("-m, --module <module>", "run your code of this module (1, 01 or slug) instead of the finished workflow")
         .option("--solution", "with --module: run the module's solution instead of your code")
@@ -98,27 +121,10 @@ export const startMain = (argv: readonly string[], io: Io = processIo): Promise<
       throw error;
     }
 
-    const batch = workflow.kind === "batch-review";
-    if (batch && (options.amount !== undefined || options.score !== undefined || options.answer !== undefined)) {
-      throw new UsageError(
-        `${workflow.label} reviews a sample day of flagged transactions: --amount, --score and --answer are for the fraud check.`,
-      );
+    if (workflow.kind !== "fraud-check" && (options.amount !== undefined || options.score !== undefined || options.answer !== undefined)) {
+      throw new UsageError(`${workflow.label} runs its own sample: --amount, --score and --answer are for the fraud check.`);
     }
-    const transactions =
-      options.amount === undefined && options.score === undefined
-        ? samples
-        : [{ id: 1000, amount: options.amount ?? 7_500, location: "Lisbon, PT", vendor: "Laptop Outlet", score: options.score }];
-    const runs = batch
-      ? [
-          {
-            title: `Flagged transactions of ${sampleDay.date}: ${sampleDay.transactions.length}, case file of ${LOST_CASE_FILE} missing`,
-            payload: sampleDay,
-          },
-        ]
-      : transactions.map((transaction) => ({
-          title: `Transaction ${transaction.id}: ${transaction.amount} at ${transaction.vendor}`,
-          payload: transaction,
-        }));
+    const runs = samplesFor(workflow.kind, options);
 
     const interactive = io === processIo && process.stdin.isTTY && process.stdout.isTTY && options.answer === undefined;
 
@@ -152,7 +158,7 @@ export const startMain = (argv: readonly string[], io: Io = processIo): Promise<
     const { captureDurableLogs } = await import("../durable-logs.ts");
     const { runLocally } = await import("../local-execution.ts");
     const { handler } = (await import(pathToFileURL(workflow.path).href)) as { handler: DurableLambdaHandler };
-    if (batch) {
+    if (workflow.kind === "batch-review") {
       const { reviewDesk } = await import("../../fraud/review-desk.ts");
       reviewDesk.loseCaseFile(LOST_CASE_FILE);
     }

@@ -13,6 +13,7 @@ import {
 } from "@aws/durable-execution-sdk-js-testing";
 import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
 import { afterAll, beforeAll, beforeEach } from "vitest";
+import { cardNetwork } from "../../fraud/card-network.ts";
 import { notifications } from "../../fraud/notifications.ts";
 import { payments } from "../../fraud/payments.ts";
 import { reviewDesk } from "../../fraud/review-desk.ts";
@@ -110,6 +111,7 @@ export function useLocalRuntime({ skipTime = true, concurrent = false, replayChe
     riskScorer.reset();
     notifications.reset();
     reviewDesk.reset();
+    cardNetwork.reset();
     durableLogs.length = 0;
   });
 }

@@ -18,6 +18,7 @@ import {
 import type { TestResult } from "@aws/durable-execution-sdk-js-testing";
 import type { Context } from "aws-lambda";
 import { isDeepStrictEqual } from "node:util";
+import { cardNetwork } from "../../fraud/card-network.ts";
 import { notifications } from "../../fraud/notifications.ts";
 import { payments } from "../../fraud/payments.ts";
 import { reviewDesk } from "../../fraud/review-desk.ts";
@@ -30,9 +31,12 @@ export type SideEffect =
   | "payments.authorize"
   | "payments.sendToFraudDepartment"
   | "payments.suspendCard"
+  | "payments.refund"
   | "notifications.sendVerification (email)"
   | "notifications.sendVerification (sms)"
-  | "reviewDesk.review";
+  | "reviewDesk.review"
+  | "cardNetwork.fileDispute"
+  | "cardNetwork.disputeStatus";
 
 /** Which TODO puts each side effect in its step, for the module whose tests run the check. */
 export type ReplayTodos = Partial<Record<SideEffect, number>>;
@@ -51,6 +55,7 @@ const counts = () => ({
   payments: payments.calls.length,
   sent: notifications.sent.length,
   reviews: reviewDesk.calls.length,
+  disputes: cardNetwork.calls.length,
 });
 
 /** The transactions an event is about: a fraud check's one, or each of a batch's. */
@@ -70,6 +75,9 @@ function callsSince(before: ReturnType<typeof counts>, ids: Set<unknown>): SideE
       id: message.transactionId,
     })),
     ...reviewDesk.calls.slice(before.reviews).map((call) => ({ effect: "reviewDesk.review" as SideEffect, id: call.transactionId })),
+    ...cardNetwork.calls
+      .slice(before.disputes)
+      .map((call) => ({ effect: `cardNetwork.${call.action}` as SideEffect, id: call.transactionId })),
   ];
   return fresh.filter((call) => ids.has(call.id)).map((call) => call.effect);
 }

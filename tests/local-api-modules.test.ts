@@ -1,0 +1,74 @@
+/**
+ * `npm run local-api -- --module NN` serves the optional modules' own workflows too: the same
+ * endpoint and the same `@aws-sdk/client-lambda` calls, with the module's event and result.
+ */
+import { GetDurableExecutionCommand, GetDurableExecutionHistoryCommand, InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
+import { afterEach, describe, expect, it } from "vitest";
+import { startLocalApi, type LocalApi } from "../operate/local-api/server.ts";
+import { loadHandler, workflowFor } from "../operate/local-api/workflow.ts";
+import { localClient } from "./support/sandbox.ts";
+
+let api: LocalApi | undefined;
+let client: LambdaClient | undefined;
+
+async function serve(module: string): Promise<LambdaClient> {
+  const handler = await loadHandler(workflowFor({ module, solution: true }));
+  api = await startLocalApi({ handler, port: 0, executionTimeoutSeconds: () => 3600 });
+  client = localClient(api.url);
+  return client;
+}
+
+afterEach(async () => {
+  client?.destroy();
+  await api?.close();
+  api = undefined;
+});
+
+const invoke = (lambda: LambdaClient, payload: unknown, type: "RequestResponse" | "Event", name: string) =>
+  lambda.send(
+    new InvokeCommand({
+      FunctionName: "durable-fraud-check:live",
+      InvocationType: type,
+      DurableExecutionName: name,
+      Payload: new TextEncoder().encode(JSON.stringify(payload)),
+    }),
+  );
+
+describe("the local endpoint with an optional module's workflow", () => {
+  it("module 11: a synchronous invoke of a batch returns its review report", async () => {
+    const lambda = await serve("11");
+    const day = {
+      date: "2026-11-27",
+      transactions: [
+        { id: 1, amount: 20_000, location: "Geneva, CH", vendor: "Fine Watches" },
+        { id: 2, amount: 50, location: "Seattle, WA", vendor: "Corner Coffee" },
+      ],
+    };
+    const response = await invoke(lambda, day, "RequestResponse", "review-2026-11-27");
+
+    expect(response.FunctionError).toBeUndefined();
+    expect(JSON.parse(new TextDecoder().decode(response.Payload))).toMatchObject({
+      legitimate: [2],
+      fraudulent: [1],
+      failed: [],
+      completionReason: "ALL_COMPLETED",
+    });
+  });
+
+  it("module 12: a dispute runs on real time, RUNNING between its hour-long checks, its polling in the history", async () => {
+    const lambda = await serve("12");
+    const started = await invoke(lambda, { id: 7, amount: 640, location: "Online", vendor: "Gadget Importers" }, "Event", "dispute-7");
+    const arn = started.DurableExecutionArn ?? "";
+
+    const deadline = Date.now() + 10_000;
+    let names: (string | undefined)[] = [];
+    while (!names.includes("dispute-status-7") && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const history = await lambda.send(new GetDurableExecutionHistoryCommand({ DurableExecutionArn: arn }));
+      names = (history.Events ?? []).filter((event) => event.EventType === "StepSucceeded").map((event) => event.Name);
+    }
+    expect(names, "the first check of the dispute, checkpointed").toEqual(["file-dispute-7", "dispute-status-7"]);
+    const execution = await lambda.send(new GetDurableExecutionCommand({ DurableExecutionArn: arn }));
+    expect(execution.Status, "waiting an hour for the next check").toBe("RUNNING");
+  });
+});
