@@ -39,3 +39,16 @@ export const DEFAULT_REVIEW_HOLD_SECONDS = 86_400;
 export function reviewHoldSeconds(env: NodeJS.ProcessEnv = process.env): number {
   return secondsFromEnv("REVIEW_HOLD_SECONDS", DEFAULT_REVIEW_HOLD_SECONDS, env);
 }
+
+/** The risk scorer's own durable function (module 13), as deployed beside the fraud check. */
+export const RISK_SCORER_FUNCTION_NAME = "durable-risk-scorer";
+
+/**
+ * The function the fraud check of module 13 invokes for a score (`RISK_SCORER_FUNCTION`): its
+ * name or ARN with an alias, as durable functions are invoked. The CDK app sets it to the
+ * deployed alias's ARN; locally it is the name the local runtime registers the scorer under.
+ */
+export function riskScorerFunction(env: NodeJS.ProcessEnv = process.env): string {
+  const configured = env.RISK_SCORER_FUNCTION?.trim();
+  return configured ? configured : `${RISK_SCORER_FUNCTION_NAME}:live`;
+}

@@ -13,7 +13,8 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { FraudCheckStack as LearnerStack } from "../modules/09-deploy/stack.ts";
 import { EXECUTION_MARGIN } from "../solutions/09-deploy/stack.ts";
-import { repoRoot } from "../workshop/manifest.ts";
+import { RISK_SCORER_FUNCTION_NAME } from "../fraud/settings.ts";
+import { FUNCTION_NAME, repoRoot } from "../workshop/manifest.ts";
 import { createFraudApp, type FraudApp } from "./fraud-app.ts";
 
 // Templates are plain JSON; the assertions below say what they expect of them.
@@ -212,6 +213,42 @@ describe("the finished stack, synthesized with CloudFormation validation on", ()
     expect(code).not.toMatch(/require\(["']@aws\/durable-execution-sdk-js["']\)/);
     expect(code).not.toMatch(/require\(["']@aws-sdk\/client-lambda["']\)/);
     expect(code, "the finished workflow's parallel step").toContain("human-verification");
+  });
+});
+
+describe("module 13's two functions, synthesized with CloudFormation validation on", () => {
+  let composed: Synthesized;
+
+  beforeAll(async () => {
+    vi.stubEnv("CDK_VALIDATION", "true");
+    composed = await synthesize({ module: "13", solution: "true" });
+    vi.unstubAllEnvs();
+  }, 120_000);
+
+  it("deploys the scorer as a durable function of its own, and passes cdk-nag with every exception acknowledged", () => {
+    const functions = resourcesOf(composed.json, "AWS::Lambda::Function").map(([, fn]) => fn.Properties);
+    expect(functions.map((fn) => fn.FunctionName).sort()).toEqual([FUNCTION_NAME, RISK_SCORER_FUNCTION_NAME].sort());
+    for (const fn of functions) {
+      expect(fn.Runtime).toBe("nodejs24.x");
+      expect(fn.DurableConfig, `${fn.FunctionName} is durable`).toBeDefined();
+    }
+    const report = JSON.parse(readFileSync(join(composed.outdir, "validation-report.json"), "utf8")) as Json;
+    const errors = (report.pluginReports as Json[]).flatMap((plugin) =>
+      (plugin.violations as Json[]).filter((violation) => violation.severity === "error" || violation.severity === "fatal"),
+    );
+    expect(errors).toEqual([]);
+  });
+
+  it("lets the fraud check invoke the scorer's alias, and nothing else of it, and tells it the alias's ARN", () => {
+    const [aliasId] = resourcesOf(composed.json, "AWS::Lambda::Alias").find(([, alias]) =>
+      JSON.stringify(alias.Properties.FunctionName).includes("Scorer"),
+    )!;
+    const invokes = statementsOf(composed.json).filter((statement) => asList(statement.Action).includes("lambda:InvokeFunction"));
+    expect(invokes).toHaveLength(1);
+    expect(asList(invokes[0]!.Action)).toEqual(["lambda:InvokeFunction"]);
+    expect(asList(invokes[0]!.Resource)).toEqual([{ Ref: aliasId }]);
+    const caller = resourcesOf(composed.json, "AWS::Lambda::Function").find(([, fn]) => fn.Properties.FunctionName === FUNCTION_NAME)!;
+    expect(caller[1].Properties.Environment.Variables.RISK_SCORER_FUNCTION).toEqual({ Ref: aliasId });
   });
 });
 

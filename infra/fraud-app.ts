@@ -15,6 +15,7 @@ import { App, Duration, Validations, type AppProps } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { DEFAULT_VERIFICATION_TIMEOUT_SECONDS } from "../fraud/settings.ts";
 import type { FraudCheckStack } from "../solutions/09-deploy/stack.ts";
+import { RiskScorerFunction } from "./risk-scorer-function.ts";
 import { chooseDeployableWorkflow, FUNCTION_NAME, repoRoot, STACK_NAME, type Workflow } from "../workshop/manifest.ts";
 
 export type StackSource = "solution" | "mine";
@@ -72,6 +73,11 @@ export async function createFraudApp(props: AppProps = {}): Promise<FraudApp> {
     workflowLabel: workflow.described,
     verificationTimeout: verificationTimeoutFrom(context("verificationTimeoutSeconds")),
   });
+
+  // Module 13: the fraud check invokes the risk scorer, a function of its own.
+  for (const invoked of workflow.functions) {
+    new RiskScorerFunction(stack, "RiskScorer", { entry: invoked.path, label: invoked.label, projectRoot: repoRoot, caller: stack.fn });
+  }
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }));
   return { app, stack, workflow, stackSource };

@@ -18,7 +18,7 @@ import { ALIAS, LATEST } from "./local-api/names.ts";
 import { MAX_ENDED_EXECUTIONS } from "./local-api/registry.ts";
 import { HOST, startLocalApi, type LocalApi } from "./local-api/server.ts";
 import { shutdown } from "./local-api/shutdown.ts";
-import { durations, executionTimeoutSeconds, loadHandler, workflowFor } from "./local-api/workflow.ts";
+import { durations, executionTimeoutSeconds, loadFunctions, loadHandler, workflowFor } from "./local-api/workflow.ts";
 
 export const DEFAULT_PORT = 9090;
 
@@ -104,6 +104,7 @@ export async function localApiMain(argv: readonly string[], io: Io = processIo):
     const handler = await loadHandler(workflow);
     api = await startLocalApi({
       handler,
+      functions: await loadFunctions(workflow),
       port: options.port,
       functionName: options.functionName,
       executionTimeoutSeconds: () => executionTimeoutSeconds(),

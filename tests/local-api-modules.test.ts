@@ -5,15 +5,16 @@
 import { GetDurableExecutionCommand, GetDurableExecutionHistoryCommand, InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
 import { afterEach, describe, expect, it } from "vitest";
 import { startLocalApi, type LocalApi } from "../operate/local-api/server.ts";
-import { loadHandler, workflowFor } from "../operate/local-api/workflow.ts";
+import { loadFunctions, loadHandler, workflowFor } from "../operate/local-api/workflow.ts";
 import { localClient } from "./support/sandbox.ts";
 
 let api: LocalApi | undefined;
 let client: LambdaClient | undefined;
 
 async function serve(module: string): Promise<LambdaClient> {
-  const handler = await loadHandler(workflowFor({ module, solution: true }));
-  api = await startLocalApi({ handler, port: 0, executionTimeoutSeconds: () => 3600 });
+  const workflow = workflowFor({ module, solution: true });
+  const [handler, functions] = await Promise.all([loadHandler(workflow), loadFunctions(workflow)]);
+  api = await startLocalApi({ handler, functions, port: 0, executionTimeoutSeconds: () => 3600 });
   client = localClient(api.url);
   return client;
 }
@@ -70,5 +71,20 @@ describe("the local endpoint with an optional module's workflow", () => {
     expect(names, "the first check of the dispute, checkpointed").toEqual(["file-dispute-7", "dispute-status-7"]);
     const execution = await lambda.send(new GetDurableExecutionCommand({ DurableExecutionArn: arn }));
     expect(execution.Status, "waiting an hour for the next check").toBe("RUNNING");
+  });
+
+  it("module 13: the fraud check invokes the scorer's own function, served beside it", async () => {
+    const lambda = await serve("13");
+    const response = await invoke(
+      lambda,
+      { id: 8, amount: 42, location: "Seattle, WA", vendor: "Corner Coffee" },
+      "RequestResponse",
+      "tx-8",
+    );
+
+    expect(response.FunctionError).toBeUndefined();
+    expect(JSON.parse(new TextDecoder().decode(response.Payload)).body).toMatchObject({ fraud_score: 1, result: "authorized" });
+    const history = await lambda.send(new GetDurableExecutionHistoryCommand({ DurableExecutionArn: response.DurableExecutionArn }));
+    expect((history.Events ?? []).map((event) => event.EventType)).toContain("ChainedInvokeSucceeded");
   });
 });

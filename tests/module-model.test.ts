@@ -47,6 +47,14 @@ describe("which workflow runs for a module", () => {
     expect(review.described).toBe("modules/11-batch-review/handler.ts (your code)");
     expect(chooseWorkflow("8").kind).toBe("fraud-check");
     expect(chooseWorkflow("polling").kind).toBe("dispute-follow-up");
+    expect(chooseWorkflow("13", { solution: true }).functions).toEqual([
+      {
+        name: "durable-risk-scorer:live",
+        path: expect.stringMatching(/solutions[\\/]13-composing[\\/]scorer\.ts$/),
+        label: "solutions/13-composing/scorer.ts",
+      },
+    ]);
+    expect(chooseDeployableWorkflow("13").kind, "module 13's two functions deploy").toBe("fraud-check-with-scorer");
     expect(workflowModule(findModule("11")).number).toBe("11");
     expect(() => chooseDeployableWorkflow("11")).toThrow(NotDeployableError);
     expect(() => chooseDeployableWorkflow("11")).toThrow(/npm start -- --module 11/);

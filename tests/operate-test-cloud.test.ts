@@ -116,6 +116,9 @@ describe("npm run test:cloud", () => {
     expect(await testCloudMain(["11"], io), "a module that is not deployed is a usage error").toBe(2);
     expect(io.stderr.trim().split("\n")).toHaveLength(1);
     expect(io.stderr).toContain("npm start -- --module 11");
+    const composed = captureIo();
+    expect(await testCloudMain(["13"], composed), "module 13 escalates without the card holder: not these smoke cases").toBe(2);
+    expect(composed.stderr).toContain("npm run test:module -- 13");
   });
 
   it("--help exits 0", async () => {

@@ -219,6 +219,57 @@ describe.concurrent("SDK claims on real time", () => {
     ).toEqual([["STEP", "WaitForCondition"]]);
   });
 
+  it("a child context that has completed does not run again on replay: its function runs once across two invocations", async () => {
+    let runs = 0;
+    const handler = withDurableExecution(async (_event: unknown, context: DurableContext) => {
+      const group = await context.runInChildContext("group", async (child) => {
+        runs += 1;
+        return child.step("inside", async () => "done");
+      });
+      await context.wait({ seconds: 1 });
+      return group;
+    });
+    const { execution } = await start<string>(handler).finished;
+
+    expect(resultOf(execution, "the execution should succeed"), "the group's result").toBe("done");
+    expect(execution.getInvocations().length, "the wait ends the first invocation").toBe(2);
+    expect(runs, "the group's function ran in the first invocation only").toBe(1);
+  });
+
+  it("invoke waits for another durable function's execution without running, and throws an InvokeError when that one fails", async () => {
+    const target = withDurableExecution(async (event: { fail: boolean }, context: DurableContext) =>
+      context.step(
+        "work",
+        async () => {
+          if (event.fail) throw new Error("the target failed");
+          return "ok";
+        },
+        { retryStrategy: () => ({ shouldRetry: false }) },
+      ),
+    );
+    const caller = withDurableExecution(async (event: { fail: boolean }, context: DurableContext) => {
+      try {
+        return await context.invoke("call", "target-function", event);
+      } catch (error) {
+        return { caught: error instanceof Error ? error.name : String(error), message: error instanceof Error ? error.message : "" };
+      }
+    });
+    const run = async (fail: boolean) => {
+      const runner = new LocalDurableTestRunner({ handlerFunction: caller });
+      runner.registerDurableFunction("target-function", target);
+      return runner.run({ payload: { fail } });
+    };
+    const [succeeded, failed] = await Promise.all([run(false), run(true)]);
+
+    expect(resultOf(succeeded, "the caller should succeed"), "the target's result").toBe("ok");
+    expect(succeeded.getOperations()[0]?.getType(), "one CHAINED_INVOKE operation").toBe(OperationType.CHAINED_INVOKE);
+    expect(succeeded.getInvocations().length, "the caller's invocation ends while the target runs").toBe(2);
+    expect(resultOf(failed, "the caller should catch the failure"), "what the caller caught").toEqual({
+      caught: "InvokeError",
+      message: "the target failed",
+    });
+  });
+
   it("a checkpointed step does not run again on replay: a step before a 1 s wait runs once across two invocations", async () => {
     let runs = 0;
     const handler = withDurableExecution(async (_event: unknown, context: DurableContext) => {

@@ -69,9 +69,16 @@ async function firstVerification(
   return Promise.race([...submitted, finished.then(() => undefined)]);
 }
 
-export async function runLocally(handler: DurableLambdaHandler, payload: unknown, answerer: Answerer): Promise<ExecutionReport> {
+export async function runLocally(
+  handler: DurableLambdaHandler,
+  payload: unknown,
+  answerer: Answerer,
+  functions: Record<string, DurableLambdaHandler> = {},
+): Promise<ExecutionReport> {
   const started = realNow();
   const runner = new LocalDurableTestRunner<FraudCheckResult>({ handlerFunction: handler });
+  // The durable functions the workflow invokes (module 13's scorer), by the name it invokes them with.
+  for (const [name, invoked] of Object.entries(functions)) runner.registerDurableFunction(name, invoked);
   const finished = runner.run({ payload });
 
   let answer: Answer | undefined;

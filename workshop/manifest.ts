@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { riskScorerFunction } from "../fraud/settings.ts";
 import manifest from "./modules.json" with { type: "json" };
 
 export interface WorkshopModule {
@@ -26,9 +27,10 @@ export interface WorkshopModule {
  * The workflows a module's handler can be. Modules 01-08 build the fraud check, one transaction
  * per execution; the optional modules after 10 add workflows beside it, such as the end-of-day
  * review of a batch of flagged transactions (11) or following a dispute with the card network (12),
- * each with the event and the result of its own.
+ * each with the event and the result of its own. Module 13's fraud check invokes the risk
+ * scorer's own durable function (`fraud-check-with-scorer`): deployed, it is two functions.
  */
-export const workflowKinds = ["fraud-check", "batch-review", "dispute-follow-up"] as const;
+export const workflowKinds = ["fraud-check", "fraud-check-with-scorer", "batch-review", "dispute-follow-up"] as const;
 export type WorkflowKind = (typeof workflowKinds)[number];
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -89,7 +91,20 @@ export interface Workflow {
   label: string;
   /** The label and whose code it is: `modules/06-callbacks/handler.ts (your code)`. */
   described: string;
+  /** The other durable functions it invokes, by the name it invokes them with: module 13's risk scorer. */
+  functions: InvokedFunction[];
 }
+
+export interface InvokedFunction {
+  /** The name the workflow invokes it by (locally, the name the local runtime registers it under). */
+  name: string;
+  /** Its handler file, absolute, from the same source (your code or the solution). */
+  path: string;
+  label: string;
+}
+
+/** Module 13's scorer: the file beside its handler that the fraud check invokes as a function of its own. */
+const SCORER_FILE = "scorer.ts";
 
 /** The learner's workflow file is gone; the message says how to get it back. */
 export class MissingWorkflowError extends Error {
@@ -114,9 +129,13 @@ export function chooseWorkflow(given?: string, { solution = false }: { solution?
       `${label} does not exist. Restore it with npm run reset -- ${module.number}, or use its solution with --solution.`,
     );
   }
+  const scorer = join(dirname(path), SCORER_FILE);
+  const functions =
+    module.workflow === "fraud-check-with-scorer" ? [{ name: riskScorerFunction(), path: scorer, label: repoPath(scorer) }] : [];
   return {
     module,
     kind: module.workflow,
+    functions,
     source,
     path,
     label,
@@ -131,14 +150,14 @@ export class NotDeployableError extends Error {
   constructor(module: WorkshopModule) {
     super(
       `Module ${module.number}'s workflow (${module.workflow}) runs on your machine: npm start -- --module ${module.number}, ` +
-        `or npm run local-api -- --module ${module.number}. The CDK app deploys the fraud check of modules 01-10.`,
+        `or npm run local-api -- --module ${module.number}. The CDK app deploys the fraud check (modules 01-10 and 13).`,
     );
   }
 }
 
 /** Checks that `module`'s workflow is one the CDK app deploys. @throws NotDeployableError */
 export function checkDeployable(module: WorkshopModule): WorkshopModule {
-  if (module.workflow !== "fraud-check") throw new NotDeployableError(module);
+  if (module.workflow !== "fraud-check" && module.workflow !== "fraud-check-with-scorer") throw new NotDeployableError(module);
   return module;
 }
 

@@ -58,6 +58,8 @@ export interface ExecutionOptions {
   /** Its parsed value, what the handler receives. */
   payload: unknown;
   handler: DurableLambdaHandler;
+  /** The durable functions the handler invokes (module 13's scorer), by the name it invokes them with. */
+  functions?: Record<string, DurableLambdaHandler>;
   executionTimeoutSeconds: number;
   /** Its order among all executions, for pagination. */
   sequence: number;
@@ -119,6 +121,7 @@ export class LocalExecution {
     this.onReleased = options.onReleased ?? (() => {});
     this.ended = new Promise((resolve) => (this.markEnded = resolve));
     this.runner = new LocalDurableTestRunner({ handlerFunction: this.guarded(options.handler) });
+    for (const [name, invoked] of Object.entries(options.functions ?? {})) this.runner.registerDurableFunction(name, invoked);
     this.live = new LiveOperations(this.runner, () => this.announceCallbacks());
     this.live.list(); // watches for the first operation
     this.timeout = setTimeout(

@@ -33,6 +33,7 @@ export interface StartRequest {
 
 export interface RegistryOptions {
   handler: DurableLambdaHandler;
+  functions?: Record<string, DurableLambdaHandler>;
   /** How many ended executions to keep (default `MAX_ENDED_EXECUTIONS`). */
   maxEnded?: number;
   /** How much data the ended executions kept may hold (default `MAX_RETAINED_SIZE`). */
@@ -100,6 +101,7 @@ export class ExecutionRegistry {
       input: request.input,
       payload: request.payload,
       handler: this.options.handler,
+      functions: this.options.functions,
       executionTimeoutSeconds: this.options.executionTimeoutSeconds(),
       sequence: this.sequence++,
       ...(this.options.onNews ? { onNews: this.options.onNews } : {}),

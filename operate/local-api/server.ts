@@ -25,6 +25,8 @@ export const SYNC_LIMIT_MS = 15 * 60 * 1000;
 
 export interface LocalApiOptions {
   handler: DurableLambdaHandler;
+  /** The durable functions the handler invokes (module 13's scorer), by the name it invokes them with. */
+  functions?: Record<string, DurableLambdaHandler>;
   /** 0 picks a free port. */
   port: number;
   functionName?: string;
@@ -108,6 +110,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   const fn = new LocalFunction(options.functionName);
   const registry = new ExecutionRegistry({
     handler: options.handler,
+    functions: options.functions,
     executionTimeoutSeconds: options.executionTimeoutSeconds,
     onNews: (execution, news) => log(describeNews(execution, news)),
   });

@@ -18,13 +18,22 @@ export function workflowFor({ module, solution = false }: { module?: string; sol
   }
 }
 
-/** Imports a workflow's `handler`. */
-export async function loadHandler(workflow: Workflow): Promise<DurableLambdaHandler> {
-  const loaded = (await import(pathToFileURL(workflow.path).href)) as { handler?: unknown };
+/** Imports the `handler` of a workflow's file. */
+async function importHandler(path: string, label: string): Promise<DurableLambdaHandler> {
+  const loaded = (await import(pathToFileURL(path).href)) as { handler?: unknown };
   if (typeof loaded.handler !== "function") {
-    throw new UsageError(`${workflow.label} exports no \`handler\`: export const handler = withDurableExecution(...).`);
+    throw new UsageError(`${label} exports no \`handler\`: export const handler = withDurableExecution(...).`);
   }
   return loaded.handler as DurableLambdaHandler;
+}
+
+/** Imports a workflow's `handler`. */
+export const loadHandler = (workflow: Workflow): Promise<DurableLambdaHandler> => importHandler(workflow.path, workflow.label);
+
+/** Imports the durable functions a workflow invokes, by the name it invokes them with. */
+export async function loadFunctions(workflow: Workflow): Promise<Record<string, DurableLambdaHandler>> {
+  const loaded = await Promise.all(workflow.functions.map(async (fn) => [fn.name, await importHandler(fn.path, fn.label)] as const));
+  return Object.fromEntries(loaded);
 }
 
 /** The durations the workflow reads from the environment, checked once at start-up. */

@@ -157,7 +157,9 @@ export const startMain = (argv: readonly string[], io: Io = processIo): Promise<
     const { LocalDurableTestRunner } = await import("@aws/durable-execution-sdk-js-testing");
     const { captureDurableLogs } = await import("../durable-logs.ts");
     const { runLocally } = await import("../local-execution.ts");
-    const { handler } = (await import(pathToFileURL(workflow.path).href)) as { handler: DurableLambdaHandler };
+    const load = async (path: string) => ((await import(pathToFileURL(path).href)) as { handler: DurableLambdaHandler }).handler;
+    const handler = await load(workflow.path);
+    const functions = Object.fromEntries(await Promise.all(workflow.functions.map(async (fn) => [fn.name, await load(fn.path)] as const)));
     if (workflow.kind === "batch-review") {
       const { reviewDesk } = await import("../../fraud/review-desk.ts");
       reviewDesk.loseCaseFile(LOST_CASE_FILE);
@@ -173,10 +175,15 @@ export const startMain = (argv: readonly string[], io: Io = processIo): Promise<
         const stopCapturing = captureDurableLogs((line) => logs.push(line));
         let report: ExecutionReport;
         try {
-          report = await runLocally(handler, run.payload, async (message) => {
-            stopCapturing();
-            return answerer(message.text);
-          });
+          report = await runLocally(
+            handler,
+            run.payload,
+            async (message) => {
+              stopCapturing();
+              return answerer(message.text);
+            },
+            functions,
+          );
         } finally {
           stopCapturing();
         }

@@ -179,6 +179,13 @@ export async function testCloudMain(argv: readonly string[], io: Io = processIo,
     io.err(`error: ${error.message}\n`);
     return 2;
   }
+  if (module.workflow !== "fraud-check") {
+    // Its smoke cases are those of the card holder's modules; module 13 escalates without asking.
+    io.err(
+      `error: npm run test:cloud checks the fraud check of modules 01-10; module ${module.number} has its tests: npm run test:module -- ${module.number}.\n`,
+    );
+    return 2;
+  }
 
   // Look for credentials locally: environment, shared config and credentials files, SSO
   // cache, credential_process. Instance metadata is a network call; it stays off unless

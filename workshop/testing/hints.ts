@@ -57,9 +57,9 @@ export function sdkErrorHint(errorMessage: string | undefined): string | undefin
   if (errorMessage === undefined) return undefined;
   if (errorMessage.includes("Context usage error")) {
     return (
-      "Each branch of a parallel, and each item of a map, must use its own child context: the SDK passes it to " +
-      "your function, `async (branch) => branch.waitForCallback(...)`, `async (item, value) => item.step(...)`. The " +
-      'handler\'s `context` used inside one fails the execution ("Context usage error").'
+      "Inside a parallel branch, a map item or runInChildContext, use the child context the SDK passes to your " +
+      "function: `async (branch) => branch.waitForCallback(...)`, `async (item, value) => item.step(...)`, " +
+      '`async (child) => child.step(...)`. The handler\'s `context` used inside one fails the execution ("Context usage error").'
     );
   }
   if (errorMessage.includes("name mismatch") || errorMessage.includes("NonDeterministic")) {

@@ -43,7 +43,7 @@ export interface RuntimeOptions {
    * run, naming the TODO, when the replay calls anything outside or ends differently.
    * `todos` says which TODO of this module puts each outside call in its step.
    */
-  replayCheck?: { guide: Guide; todos: ReplayTodos };
+  replayCheck?: { guide: Guide; todos: ReplayTodos; file?: string };
 }
 
 let replayCheck: RuntimeOptions["replayCheck"];
@@ -116,6 +116,13 @@ export function useLocalRuntime({ skipTime = true, concurrent = false, replayChe
   });
 }
 
+export interface RunOptions {
+  /** The durable functions it invokes (module 13's scorer), by the name it invokes them with. */
+  functions?: Record<string, DurableLambdaHandler>;
+  /** For a handler that is not the module's `handler.ts`: its file, and which TODO puts each outside call in a step. */
+  replay?: { file: string; todos: ReplayTodos };
+}
+
 /** A running execution of a module's workflow: the fraud check unless the module says otherwise. */
 export interface FraudRun<R = FraudCheckResult> {
   runner: LocalDurableTestRunner<R>;
@@ -128,13 +135,22 @@ export interface FraudRun<R = FraudCheckResult> {
  * meanwhile. With the replay check on, `finished` also replays the ended execution from its
  * checkpoints and rejects with the learner's guidance when the replay misbehaves.
  */
-export function startFraudCheck<R = FraudCheckResult>(handler: DurableLambdaHandler, payload: unknown): FraudRun<R> {
+export function startFraudCheck<R = FraudCheckResult>(
+  handler: DurableLambdaHandler,
+  payload: unknown,
+  options: RunOptions = {},
+): FraudRun<R> {
   const runner = new LocalDurableTestRunner<R>({ handlerFunction: handler });
-  const check = replayCheck;
+  for (const [name, invoked] of Object.entries(options.functions ?? {})) runner.registerDurableFunction(name, invoked);
+  const check = replayCheck && { ...replayCheck, ...(options.replay ?? {}) };
   const finished = runner.run({ payload }).then(
     async (execution) => {
       if (check === undefined) return execution;
-      const problem = await replayProblem(handler, payload, execution, { folder: check.guide.folder, todos: check.todos });
+      const problem = await replayProblem(handler, payload, execution, {
+        folder: check.guide.folder,
+        file: check.file,
+        todos: check.todos,
+      });
       if (problem !== undefined) throw new ReplayCheckError(problem);
       return execution;
     },
@@ -168,8 +184,12 @@ export class ExecutionStoppedError extends GuidanceError {
 }
 
 /** Runs one execution to its end. */
-export async function runFraudCheck<R = FraudCheckResult>(handler: DurableLambdaHandler, payload: unknown): Promise<TestResult<R>> {
-  return startFraudCheck<R>(handler, payload).finished;
+export async function runFraudCheck<R = FraudCheckResult>(
+  handler: DurableLambdaHandler,
+  payload: unknown,
+  options: RunOptions = {},
+): Promise<TestResult<R>> {
+  return startFraudCheck<R>(handler, payload, options).finished;
 }
 
 /** The result of a succeeded execution, or an assertion-ready explanation of why there is none. */

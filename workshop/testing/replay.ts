@@ -44,6 +44,8 @@ export type ReplayTodos = Partial<Record<SideEffect, number>>;
 export interface ReplayGuide {
   /** `modules/01-first-step`: where the learner's handler lives. */
   folder: string;
+  /** The learner's file the replayed handler is in. @default "handler.ts" */
+  file?: string;
   todos: ReplayTodos;
 }
 
@@ -163,7 +165,9 @@ export async function replayProblem(
   // own check says so with the hint; a replay of that run would only blame what it repeated.
   if (status === "FAILED" && sdkErrorHint(execution.getError().errorMessage) !== undefined) return undefined;
   const where = (todo: number | undefined) =>
-    todo === undefined ? `In ${guide.folder}/handler.ts` : `TODO ${todo} in ${guide.folder}/handler.ts`;
+    todo === undefined
+      ? `In ${guide.folder}/${guide.file ?? "handler.ts"}`
+      : `TODO ${todo} in ${guide.folder}/${guide.file ?? "handler.ts"}`;
 
   let run: ReplayRun;
   try {
