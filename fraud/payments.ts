@@ -7,7 +7,7 @@
  */
 import type { Transaction } from "./transaction.ts";
 
-export type PaymentAction = "authorize" | "sendToFraudDepartment" | "suspendCard" | "refund";
+export type PaymentAction = "authorize" | "sendToFraudDepartment" | "suspendCard" | "refund" | "reactivateCard";
 
 export interface PaymentCall {
   action: PaymentAction;
@@ -32,7 +32,9 @@ export class PaymentSystem {
 
   /** Authorize-or-escalate calls for one transaction: a correct workflow makes exactly one. */
   decisionsFor(transactionId: number): PaymentCall[] {
-    return this.calls.filter((call) => call.transactionId === transactionId && call.action !== "suspendCard");
+    return this.calls.filter(
+      (call) => call.transactionId === transactionId && call.action !== "suspendCard" && call.action !== "reactivateCard",
+    );
   }
 
   private record(action: PaymentAction, transaction: Transaction): PaymentCall {
@@ -56,6 +58,11 @@ export class PaymentSystem {
   /** Credits the amount back to the card holder (a dispute won, module 12). */
   async refund(transaction: Transaction): Promise<PaymentCall> {
     return this.record("refund", transaction);
+  }
+
+  /** Lifts a suspension: the card works again (module 14 undoes a block with it). */
+  async reactivateCard(transaction: Transaction): Promise<PaymentCall> {
+    return this.record("reactivateCard", transaction);
   }
 
   /** Blocks the card until the card holder confirms the transaction. */

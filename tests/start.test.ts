@@ -33,7 +33,7 @@ describe.concurrent("npm start", () => {
     expect(output).toContain('"customerVerificationResult": "NoCustomerResponse"');
   });
 
-  it("runs an optional module's own workflow on its sample: the batch review of 11, the dispute of 12", async () => {
+  it("runs an optional module's own workflow on its sample: the batch review of 11, the dispute of 12, the card block of 14", async () => {
     const [review, dispute] = await Promise.all([start(["--module", "11", "--solution"]), start(["--module", "12", "--solution"])]);
 
     expect(review.code, review.output).toBe(0);
@@ -42,6 +42,10 @@ describe.concurrent("npm start", () => {
     expect(dispute.code, dispute.output).toBe(0);
     expect(dispute.output).toMatch(/dispute-status-3001\s.*WaitForCondition.*SUCCEEDED/);
     expect(dispute.output).toContain('"outcome": "refunded"');
+    const block = await start(["--module", "14", "--solution"]);
+    expect(block.code, block.output).toBe(0);
+    expect(block.output).toMatch(/close-case-4001\s.*SUCCEEDED/);
+    expect(block.output).toContain('"outcome": "rolled-back"');
   });
 
   it("refuses the fraud check's options for an optional module's workflow, in one line, with exit code 2", async () => {

@@ -26,11 +26,12 @@ export interface WorkshopModule {
 /**
  * The workflows a module's handler can be. Modules 01-08 build the fraud check, one transaction
  * per execution; the optional modules after 10 add workflows beside it, such as the end-of-day
- * review of a batch of flagged transactions (11) or following a dispute with the card network (12),
- * each with the event and the result of its own. Module 13's fraud check invokes the risk
+ * review of a batch of flagged transactions (11), following a dispute with the card network (12) or
+ * blocking a card and undoing it when the hand-off fails (14), each with the event and the result of
+ * its own. Module 13's fraud check invokes the risk
  * scorer's own durable function (`fraud-check-with-scorer`): deployed, it is two functions.
  */
-export const workflowKinds = ["fraud-check", "fraud-check-with-scorer", "batch-review", "dispute-follow-up"] as const;
+export const workflowKinds = ["fraud-check", "fraud-check-with-scorer", "batch-review", "dispute-follow-up", "card-block"] as const;
 export type WorkflowKind = (typeof workflowKinds)[number];
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");

@@ -41,12 +41,17 @@ const sampleDay = {
 const LOST_CASE_FILE = 2003;
 /** A disputed transaction, for module 12: the card network decides it after a few checks. */
 const sampleDispute = { id: 3001, amount: 640, location: "Online", vendor: "Gadget Importers" };
+/** A card to block, for module 14: the fraud department's hand-off is down for it. */
+const sampleBlock = { id: 4001, amount: 900, location: "Online", vendor: "Gift Cards Unlimited" };
 
 /** The executions `npm start` runs for a workflow: a title to print, and the event. */
 function samplesFor(kind: WorkflowKind, options: { amount?: number; score?: number }): { title: string; payload: unknown }[] {
   if (kind === "batch-review") {
     const title = `Flagged transactions of ${sampleDay.date}: ${sampleDay.transactions.length}, case file of ${LOST_CASE_FILE} missing`;
     return [{ title, payload: sampleDay }];
+  }
+  if (kind === "card-block") {
+    return [{ title: `Blocking the card of transaction ${sampleBlock.id}; the hand-off is down`, payload: sampleBlock }];
   }
   if (kind === "dispute-follow-up") {
     return [
@@ -163,6 +168,10 @@ export const startMain = (argv: readonly string[], io: Io = processIo): Promise<
     if (workflow.kind === "batch-review") {
       const { reviewDesk } = await import("../../fraud/review-desk.ts");
       reviewDesk.loseCaseFile(LOST_CASE_FILE);
+    }
+    if (workflow.kind === "card-block") {
+      const { fraudDepartment } = await import("../../fraud/fraud-department.ts");
+      fraudDepartment.goDown(sampleBlock.id);
     }
     io.out(`${pc.bold(`Running ${workflow.label} on the local durable runtime (waits are skipped).`)}\n`);
 

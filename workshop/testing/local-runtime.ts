@@ -13,7 +13,9 @@ import {
 } from "@aws/durable-execution-sdk-js-testing";
 import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
 import { afterAll, beforeAll, beforeEach } from "vitest";
+import { cardAccounts } from "../../fraud/card-accounts.ts";
 import { cardNetwork } from "../../fraud/card-network.ts";
+import { fraudDepartment } from "../../fraud/fraud-department.ts";
 import { notifications } from "../../fraud/notifications.ts";
 import { payments } from "../../fraud/payments.ts";
 import { reviewDesk } from "../../fraud/review-desk.ts";
@@ -112,6 +114,8 @@ export function useLocalRuntime({ skipTime = true, concurrent = false, replayChe
     notifications.reset();
     reviewDesk.reset();
     cardNetwork.reset();
+    cardAccounts.reset();
+    fraudDepartment.reset();
     durableLogs.length = 0;
   });
 }

@@ -18,7 +18,9 @@ import {
 import type { TestResult } from "@aws/durable-execution-sdk-js-testing";
 import type { Context } from "aws-lambda";
 import { isDeepStrictEqual } from "node:util";
+import { cardAccounts } from "../../fraud/card-accounts.ts";
 import { cardNetwork } from "../../fraud/card-network.ts";
+import { fraudDepartment } from "../../fraud/fraud-department.ts";
 import { notifications } from "../../fraud/notifications.ts";
 import { payments } from "../../fraud/payments.ts";
 import { reviewDesk } from "../../fraud/review-desk.ts";
@@ -32,11 +34,17 @@ export type SideEffect =
   | "payments.sendToFraudDepartment"
   | "payments.suspendCard"
   | "payments.refund"
+  | "payments.reactivateCard"
   | "notifications.sendVerification (email)"
   | "notifications.sendVerification (sms)"
   | "reviewDesk.review"
   | "cardNetwork.fileDispute"
-  | "cardNetwork.disputeStatus";
+  | "cardNetwork.disputeStatus"
+  | "cardAccounts.freeze"
+  | "cardAccounts.unfreeze"
+  | "fraudDepartment.openCase"
+  | "fraudDepartment.handOff"
+  | "fraudDepartment.closeCase";
 
 /** Which TODO puts each side effect in its step, for the module whose tests run the check. */
 export type ReplayTodos = Partial<Record<SideEffect, number>>;
@@ -58,6 +66,8 @@ const counts = () => ({
   sent: notifications.sent.length,
   reviews: reviewDesk.calls.length,
   disputes: cardNetwork.calls.length,
+  accounts: cardAccounts.calls.length,
+  cases: fraudDepartment.calls.length,
 });
 
 /** The transactions an event is about: a fraud check's one, or each of a batch's. */
@@ -77,6 +87,12 @@ function callsSince(before: ReturnType<typeof counts>, ids: Set<unknown>): SideE
       id: message.transactionId,
     })),
     ...reviewDesk.calls.slice(before.reviews).map((call) => ({ effect: "reviewDesk.review" as SideEffect, id: call.transactionId })),
+    ...cardAccounts.calls
+      .slice(before.accounts)
+      .map((call) => ({ effect: `cardAccounts.${call.action}` as SideEffect, id: call.transactionId })),
+    ...fraudDepartment.calls
+      .slice(before.cases)
+      .map((call) => ({ effect: `fraudDepartment.${call.action}` as SideEffect, id: call.transactionId })),
     ...cardNetwork.calls
       .slice(before.disputes)
       .map((call) => ({ effect: `cardNetwork.${call.action}` as SideEffect, id: call.transactionId })),
