@@ -18,9 +18,12 @@ export interface VerificationMessage {
 /** The fake notification service; every module uses its one instance, {@link notifications}. */
 export class Notifications {
   readonly sent: VerificationMessage[] = [];
+  /** Receipts sent to the card holder once their transaction was decided (module 15). */
+  readonly receipts: { transactionId: number; text: string }[] = [];
 
   reset(): void {
     this.sent.length = 0;
+    this.receipts.length = 0;
   }
 
   /** Messages sent on one channel, oldest first. */
@@ -34,6 +37,11 @@ export class Notifications {
       `Did you spend ${transaction.amount} at ${transaction.vendor} (${transaction.location})? ` +
       `Answer {"approved": true} or {"approved": false} to callback ${callbackId}.`;
     this.sent.push({ channel, transactionId: transaction.id, callbackId, text });
+  }
+
+  /** Tells the card holder how their transaction was decided. */
+  async sendReceipt(transaction: Transaction, decision: string): Promise<void> {
+    this.receipts.push({ transactionId: transaction.id, text: `Your ${transaction.amount} at ${transaction.vendor}: ${decision}.` });
   }
 }
 

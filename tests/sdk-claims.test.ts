@@ -492,6 +492,36 @@ describe("SDK claims with time skipped", () => {
     ).toBeGreaterThan(0);
   });
 
+  it("a replay under changed code fails with NonDeterministicExecutionError where a name or type differs, after running a step put in the way", async () => {
+    const ran: string[] = [];
+    const version = (change: "none" | "rename" | "insert") =>
+      withDurableExecution(async (_event: unknown, context: DurableContext) => {
+        await context.step(change === "rename" ? "renamed" : "first", async () => ran.push(`first/${change}`));
+        if (change === "insert") await context.step("inserted", async () => ran.push("inserted"));
+        return context.waitForCallback("answer", async () => {}, { timeout: { seconds: CALLBACK_TIMEOUT_SECONDS } });
+      });
+    const resume = async (change: "none" | "rename" | "insert") => {
+      let current: DurableLambdaHandler = version("none");
+      const { runner, finished } = start<string>((event, context) => current(event, context));
+      const answer = await runner.getOperation("answer").waitForData(WaitingOperationStatus.SUBMITTED);
+      current = version(change);
+      await answer.sendCallbackSuccess("yes");
+      return (await finished).execution;
+    };
+    const [same, renamed, inserted] = await Promise.all([resume("none"), resume("rename"), resume("insert")]);
+
+    expect(resultOf(same, "unchanged code should finish"), "the answer").toBe("yes");
+    expect(renamed.getError(), "a renamed step").toMatchObject({
+      errorType: "NonDeterministicExecutionError",
+      errorMessage: expect.stringContaining("name mismatch"),
+    });
+    expect(inserted.getError(), "a step where a callback was").toMatchObject({
+      errorType: "NonDeterministicExecutionError",
+      errorMessage: expect.stringContaining("type mismatch"),
+    });
+    expect(ran, "the inserted step's function ran before the replay failed").toContain("inserted");
+  });
+
   it("the waitForCallback submitter is a step with the default retry strategy: a submitter that fails once is retried", async () => {
     const callbackIds: string[] = [];
     const handler = withDurableExecution(async (_event: unknown, context: DurableContext) =>

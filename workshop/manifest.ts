@@ -28,10 +28,18 @@ export interface WorkshopModule {
  * per execution; the optional modules after 10 add workflows beside it, such as the end-of-day
  * review of a batch of flagged transactions (11), following a dispute with the card network (12) or
  * blocking a card and undoing it when the hand-off fails (14), each with the event and the result of
- * its own. Module 13's fraud check invokes the risk
+ * its own; module 15's fraud check (`versioned-fraud-check`) is a second version of a workflow
+ * whose executions are still running. Module 13's fraud check invokes the risk
  * scorer's own durable function (`fraud-check-with-scorer`): deployed, it is two functions.
  */
-export const workflowKinds = ["fraud-check", "fraud-check-with-scorer", "batch-review", "dispute-follow-up", "card-block"] as const;
+export const workflowKinds = [
+  "fraud-check",
+  "fraud-check-with-scorer",
+  "batch-review",
+  "dispute-follow-up",
+  "card-block",
+  "versioned-fraud-check",
+] as const;
 export type WorkflowKind = (typeof workflowKinds)[number];
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");

@@ -62,7 +62,7 @@ export function sdkErrorHint(errorMessage: string | undefined): string | undefin
       '`async (child) => child.step(...)`. The handler\'s `context` used inside one fails the execution ("Context usage error").'
     );
   }
-  if (errorMessage.includes("name mismatch") || errorMessage.includes("NonDeterministic")) {
+  if (/name mismatch|type mismatch|NonDeterministic|Non-deterministic/.test(errorMessage)) {
     return (
       "An operation's name must be the same on every replay: build it from the event (the transaction id), " +
       "never from the clock or a random number."

@@ -37,6 +37,7 @@ export type SideEffect =
   | "payments.reactivateCard"
   | "notifications.sendVerification (email)"
   | "notifications.sendVerification (sms)"
+  | "notifications.sendReceipt"
   | "reviewDesk.review"
   | "cardNetwork.fileDispute"
   | "cardNetwork.disputeStatus"
@@ -64,6 +65,7 @@ const counts = () => ({
   scorer: riskScorer.calls.length,
   payments: payments.calls.length,
   sent: notifications.sent.length,
+  receipts: notifications.receipts.length,
   reviews: reviewDesk.calls.length,
   disputes: cardNetwork.calls.length,
   accounts: cardAccounts.calls.length,
@@ -86,6 +88,9 @@ function callsSince(before: ReturnType<typeof counts>, ids: Set<unknown>): SideE
       effect: `notifications.sendVerification (${message.channel})` as SideEffect,
       id: message.transactionId,
     })),
+    ...notifications.receipts
+      .slice(before.receipts)
+      .map((receipt) => ({ effect: "notifications.sendReceipt" as SideEffect, id: receipt.transactionId })),
     ...reviewDesk.calls.slice(before.reviews).map((call) => ({ effect: "reviewDesk.review" as SideEffect, id: call.transactionId })),
     ...cardAccounts.calls
       .slice(before.accounts)
