@@ -107,7 +107,11 @@ const slowFirst = [
   "tests/local-api-load.test.ts",
   "infra/app.test.ts",
   "tests/service-guide.test.ts",
+  "tests/service-model.test.ts",
   "tests/start.test.ts",
+  "tests/sdk-claims.test.ts",
+  "tests/operate-test-cloud.test.ts",
+  "tests/local-api-modules.test.ts",
 ];
 /** Then the module tests, by project or, in the check's one project, by kind of entry file. */
 const thenKinds = ["mistakes", "starter", "solution"];
