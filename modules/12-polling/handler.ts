@@ -10,7 +10,7 @@ export const MAX_CHECKS = 10;
 /** Whether to check again, and when. */
 export function followUp(state: DisputeState, attempt: number): WaitForConditionDecision {
   if (isResolved(state.status)) return { shouldContinue: false };
-  // TODO 2: check again after a delay that doubles: an hour after filing, then 2 h, 4 h...,
+  // TODO 2: check again after a delay that doubles: an hour after the first check, then 2 h, 4 h...,
   // never more than a day (24 h). `attempt` counts the checks made, from 1.
   // TODO 3: the deadline: once the state says MAX_CHECKS checks were made, stop checking.
   return { shouldContinue: true, delay: { hours: 1 } };

@@ -7,7 +7,7 @@ import { validateTransaction } from "../../fraud/transaction.ts";
 /** The network decides most disputes within a few days; after this many checks (about five days), people take over. */
 export const MAX_CHECKS = 10;
 
-/** Whether to check again, and when: an hour after filing, then twice as long each time, never more than a day. */
+/** Whether to check again, and when: an hour after the first check, then twice as long each time, never more than a day. */
 export function followUp(state: DisputeState, attempt: number): WaitForConditionDecision {
   if (isResolved(state.status) || state.checks >= MAX_CHECKS) return { shouldContinue: false };
   return { shouldContinue: true, delay: { hours: Math.min(2 ** (attempt - 1), 24) } };
