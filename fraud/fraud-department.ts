@@ -1,7 +1,8 @@
 /**
  * The fraud department's case system: a fake (module 14). A case is opened for a blocked card,
- * then handed off to an investigator; a case opened by mistake is closed again. The hand-off
- * can be down (`goDown`), and stays down for that transaction.
+ * then handed off to an investigator, with the id of the callback the investigator answers to
+ * accept or refuse it; a case opened by mistake is closed again. The hand-off can be down
+ * (`goDown`), and stays down for that transaction.
  */
 import type { Transaction } from "./transaction.ts";
 
@@ -11,6 +12,8 @@ export interface CaseCall {
   action: CaseAction;
   transactionId: number;
   outcome: "ok" | "down";
+  /** A hand-off's callback id: where the investigator's answer goes. */
+  callbackId?: string;
 }
 
 /** The hand-off service is down. */
@@ -44,11 +47,14 @@ export class FraudDepartment {
     return `case-${transaction.id}`;
   }
 
-  /** Hands a case to an investigator. @throws HandOffUnavailableError while the service is down for it. */
-  async handOff(caseId: string): Promise<void> {
+  /**
+   * Hands a case to an investigator, who answers `callbackId` to accept or refuse it.
+   * @throws HandOffUnavailableError while the service is down for it.
+   */
+  async handOff(caseId: string, callbackId?: string): Promise<void> {
     const transactionId = Number(caseId.replace(/^case-/, ""));
     const down = this.down.has(transactionId);
-    this.calls.push({ action: "handOff", transactionId, outcome: down ? "down" : "ok" });
+    this.calls.push({ action: "handOff", transactionId, outcome: down ? "down" : "ok", callbackId });
     if (down) throw new HandOffUnavailableError(`The hand-off service is down: case ${caseId} was not handed off.`);
   }
 

@@ -40,6 +40,14 @@ export function reviewHoldSeconds(env: NodeJS.ProcessEnv = process.env): number 
   return secondsFromEnv("REVIEW_HOLD_SECONDS", DEFAULT_REVIEW_HOLD_SECONDS, env);
 }
 
+/** One day: how long an investigator has to accept a case handed to them (module 14). */
+export const DEFAULT_ACCEPTANCE_TIMEOUT_SECONDS = 86_400;
+
+/** How long an investigator has to accept a case (`ACCEPTANCE_TIMEOUT_SECONDS`). */
+export function acceptanceTimeoutSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  return secondsFromEnv("ACCEPTANCE_TIMEOUT_SECONDS", DEFAULT_ACCEPTANCE_TIMEOUT_SECONDS, env);
+}
+
 /** The risk scorer's own durable function (module 13), as deployed beside the fraud check. */
 export const RISK_SCORER_FUNCTION_NAME = "durable-risk-scorer";
 

@@ -1,11 +1,11 @@
 import type { TestResult } from "@aws/durable-execution-sdk-js-testing";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { cardAccounts } from "../../fraud/card-accounts.ts";
 import type { CardBlockResult } from "../../fraud/card-block.ts";
 import { fraudDepartment } from "../../fraud/fraud-department.ts";
 import { payments } from "../../fraud/payments.ts";
 import { guideFor } from "../../workshop/testing/guidance.ts";
-import { resultOf, runFraudCheck, useLocalRuntime } from "../../workshop/testing/local-runtime.ts";
+import { durableLogs, resultOf, runFraudCheck, startFraudCheck, useLocalRuntime } from "../../workshop/testing/local-runtime.ts";
 import { handler } from "./handler.ts";
 
 const guide = guideFor(import.meta.url);
@@ -18,12 +18,57 @@ const replayCheck = {
 // Each test uses its own transaction id, so they can run at the same time.
 useLocalRuntime({ concurrent: true, replayCheck });
 
+// Callback timeouts run on real time: an investigator has two seconds here, for every test of this file.
+beforeAll(() => {
+  vi.stubEnv("ACCEPTANCE_TIMEOUT_SECONDS", "2");
+});
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
+
 const transaction = (id: number) => ({ id, amount: 900, location: "Online", vendor: "Gift Cards Unlimited" });
 
-const block = async (id: number) => {
-  const execution = await runFraudCheck<CardBlockResult>(handler, transaction(id));
+/** What the investigator does with the case once it is handed to them. */
+type Investigator = "accepts" | "refuses" | "stays silent";
+
+/**
+ * Blocks the card of transaction `id`. Once the hand-off has carried a callback id, the
+ * investigator answers the callback `accept-<id>` as told.
+ */
+const block = async (id: number, investigator: Investigator = "accepts") => {
+  const run = startFraudCheck<CardBlockResult>(handler, transaction(id));
+  let ended = false;
+  void run.finished.then(
+    () => (ended = true),
+    () => (ended = true),
+  );
+  const handedOffWith = () => fraudDepartment.callsFor(id).find((call) => call.action === "handOff" && call.outcome === "ok")?.callbackId;
+  while (!ended && handedOffWith() === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
+  const acceptance = run.runner.getOperation(`accept-${id}`);
+  if (!ended && investigator === "accepts") await acceptance.sendCallbackSuccess("accepted");
+  if (!ended && investigator === "refuses") {
+    await acceptance.sendCallbackFailure({ ErrorType: "CaseRefused", ErrorMessage: "Not an investigator's case: wrong region." });
+  }
+  const execution = await run.finished;
   return { execution, result: resultOf(execution, todo(2, "expected the block to end, handed off or rolled back")) };
 };
+
+/** The first error the block of transaction `id` logged (the replay check's run logs it again). */
+const firstError = (id: number) =>
+  durableLogs.find((line) => line.level === "ERROR" && String(line.message ?? "").includes(`transaction ${id} `));
+
+/** Fails as TODO 4 unless the hand-off carried the id of the callback `accept-<id>`. */
+function acceptanceAsked(execution: TestResult<CardBlockResult>, id: number): void {
+  const callback = execution.getOperations().find((operation) => operation.getName() === `accept-${id}`);
+  const sent = fraudDepartment.callsFor(id).find((call) => call.action === "handOff")?.callbackId;
+  expect(callback?.getType(), todo(4, `expected a callback named accept-${id}, made with context.createCallback before the hand-off`)).toBe(
+    "CALLBACK",
+  );
+  expect(
+    sent,
+    todo(4, "expected the hand-off to carry the callback's id (the second value createCallback gives), for the investigator to answer"),
+  ).toBe(callback?.getCallbackDetails()?.callbackId);
+}
 
 /** The undo steps that ran, in the order they started. */
 const undoSteps = (execution: TestResult<CardBlockResult>) =>
@@ -56,6 +101,7 @@ describe.concurrent("14 · compensation", () => {
     const id = 1401;
     const { execution, result } = await block(id);
 
+    acceptanceAsked(execution, id);
     expect(result, "expected the case handed off").toEqual({ transaction_id: id, outcome: "handed-off", undone: [] });
     expect(undoSteps(execution), "expected nothing undone when everything worked").toEqual([]);
     expect(cardAccounts.frozen(transaction(id)), "expected the amount frozen").toBe(900);
@@ -116,6 +162,35 @@ describe.concurrent("14 · compensation", () => {
           "idempotency key that is the same on every attempt (freeze-<id>, not a random or timed one) the bank applies it once",
       ),
     ).toBe(900);
+  });
+
+  it("an investigator who refuses the case: everything is undone, the case closed first", async () => {
+    const id = 1406;
+    const { execution, result } = await block(id, "refuses");
+
+    acceptanceAsked(execution, id);
+    expect(
+      result,
+      todo(4, "expected a refusal to undo the block: await the callback, and its failure throws into the catch"),
+    ).toMatchObject({ outcome: "rolled-back", undone: [`close-case-${id}`, `unfreeze-${id}`, `reactivate-${id}`] });
+    expect(firstError(id), todo(4, "expected the refusal logged, as the CallbackExternalError the awaited callback throws")).toMatchObject({
+      errorType: "CallbackExternalError",
+    });
+  });
+
+  it("an investigator who does not answer in time: the callback times out and the block is undone", async () => {
+    const id = 1407;
+    const { execution, result } = await block(id, "stays silent");
+
+    acceptanceAsked(execution, id);
+    expect(result, todo(4, "expected no answer within acceptanceTimeoutSeconds() to undo the block")).toMatchObject({
+      outcome: "rolled-back",
+      undone: [`close-case-${id}`, `unfreeze-${id}`, `reactivate-${id}`],
+    });
+    expect(
+      firstError(id),
+      todo(4, "expected the silence logged, as the CallbackTimeoutError the awaited callback throws: give it acceptanceTimeoutSeconds()"),
+    ).toMatchObject({ errorType: "CallbackTimeoutError" });
   });
 
   it("bad input fails at once, naming the field, and blocks nothing", async () => {

@@ -3,6 +3,7 @@ import { cardAccounts } from "../../fraud/card-accounts.ts";
 import { type CardBlockResult, handedOff, rolledBack } from "../../fraud/card-block.ts";
 import { fraudDepartment } from "../../fraud/fraud-department.ts";
 import { payments } from "../../fraud/payments.ts";
+import { acceptanceTimeoutSeconds } from "../../fraud/settings.ts";
 import { validateTransaction } from "../../fraud/transaction.ts";
 
 // Three attempts a second apart: a blip is retried, an outage is not waited out.
@@ -30,6 +31,10 @@ export const handler = withDurableExecution(async (event: unknown, context: Dura
 
     const caseId = await context.step(`open-case-${id}`, () => fraudDepartment.openCase(transaction), { retryStrategy: retries });
 
+    // TODO 4: the investigator accepts (or refuses) the case by answering a callback whose id
+    // goes out with the hand-off. Create it first with `context.createCallback`, named
+    // `accept-<id>`, with acceptanceTimeoutSeconds() as its timeout; pass its id to handOff; then
+    // await it: a refusal, or no answer in time, throws, and the block is undone.
     await context.step(`hand-off-${id}`, () => fraudDepartment.handOff(caseId), { retryStrategy: retries });
     return handedOff(transaction);
   } catch (error) {

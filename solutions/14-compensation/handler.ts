@@ -3,6 +3,7 @@ import { cardAccounts } from "../../fraud/card-accounts.ts";
 import { type CardBlockResult, handedOff, rolledBack } from "../../fraud/card-block.ts";
 import { fraudDepartment } from "../../fraud/fraud-department.ts";
 import { payments } from "../../fraud/payments.ts";
+import { acceptanceTimeoutSeconds } from "../../fraud/settings.ts";
 import { validateTransaction } from "../../fraud/transaction.ts";
 
 // Three attempts a second apart: a blip is retried, an outage is not waited out.
@@ -31,7 +32,11 @@ export const handler = withDurableExecution(async (event: unknown, context: Dura
     const caseId = await context.step(`open-case-${id}`, () => fraudDepartment.openCase(transaction), { retryStrategy: retries });
     done.push({ name: `close-case-${id}`, undo: () => fraudDepartment.closeCase(caseId) });
 
-    await context.step(`hand-off-${id}`, () => fraudDepartment.handOff(caseId), { retryStrategy: retries });
+    // The investigator answers a callback to accept the case: its id goes out with the hand-off,
+    // a step of ours, so the callback is created first and awaited after.
+    const [accepted, callbackId] = await context.createCallback(`accept-${id}`, { timeout: { seconds: acceptanceTimeoutSeconds() } });
+    await context.step(`hand-off-${id}`, () => fraudDepartment.handOff(caseId, callbackId), { retryStrategy: retries });
+    await accepted; // a refusal, or no answer in time, throws: the block is undone
     return handedOff(transaction);
   } catch (error) {
     context.logger.error(`Blocking the card of transaction ${id} failed; undoing what was done`, error);
