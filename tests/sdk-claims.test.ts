@@ -477,6 +477,28 @@ describe("SDK claims with time skipped", () => {
     expect(batch.items.length, "items never started are not in the batch at all").toBeLessThan(8);
   });
 
+  it("context.promise.allSettled starts every promise at once, with no limit, and records itself as one child context", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const handler = withDurableExecution(async (_event: unknown, context: DurableContext) => {
+      const work = (index: number) =>
+        context.step(`work-${index}`, async () => {
+          most = Math.max(most, ++inFlight);
+          for (let turn = 0; turn < 3; turn++) await Promise.resolve();
+          inFlight -= 1;
+          return index;
+        });
+      const settled = await context.promise.allSettled("all-of-them", [0, 1, 2, 3, 4, 5, 6, 7].map(work));
+      return settled.map((result) => result.status);
+    });
+    const { execution } = await start<string[]>(handler).finished;
+
+    expect(resultOf(execution, "allSettled should settle"), "every step fulfilled").toEqual(Array(8).fill("fulfilled"));
+    expect(most, "all eight steps were in progress together").toBe(8);
+    const combinator = execution.getOperations().find((operation) => operation.getName() === "all-of-them");
+    expect([combinator?.getType(), combinator?.getSubType()], "one operation for the combinator").toEqual(["CONTEXT", "RunInChildContext"]);
+  });
+
   it("a map that stops early lists items still running as STARTED, though their steps may have done their work", async () => {
     const done: number[] = [];
     const config = { maxConcurrency: 5, completionConfig: { toleratedFailureCount: 2 } };

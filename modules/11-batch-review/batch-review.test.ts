@@ -38,6 +38,7 @@ async function review(
 ): Promise<{ execution: TestResult<BatchReviewReport>; report: BatchReviewReport }> {
   const execution = await runFraudCheck<BatchReviewReport>(handler, day);
   const report = resultOf(execution, todo(1, "expected the batch review to succeed"));
+  items(execution); // a map, not something else of that name
   const notAwaited = todo(1, `expected the report to wait for the map "${MAP}": ${forgotAwait("context.map(...)")}`);
   expect(leftOpen(execution, MAP), notAwaited).toBe(false);
   return { execution, report };
@@ -55,9 +56,10 @@ function items(execution: TestResult<BatchReviewReport>) {
   const map = operations.find((operation) => operation.getName() === MAP && operation.getSubType() === "Map");
   const sideBySide = operations.some((operation) => operation.getName()?.startsWith("review-") && operation.getParentId() === undefined);
   const why = sideBySide
-    ? `expected the reviews as items of a context.map named "${MAP}", not steps side by side (a Promise.all?): that starts ` +
-      "every review at once, however many, and the first failed review rejects it and fails the whole batch; a map " +
-      "bounds how many run, tolerates failures, and checkpoints one BatchResult that says how each item ended"
+    ? `expected the reviews as items of a context.map named "${MAP}", not steps side by side (Promise.all, or ` +
+      "context.promise.all or allSettled?): those combine promises that are already running, so every review starts at " +
+      "once, however many, and they have no failure tolerance of their own; a map bounds how many run, tolerates " +
+      "failures by policy, and checkpoints one BatchResult that says how each item ended"
     : `expected a context.map named "${MAP}" (no map of that name ran)`;
   expect(map, todo(1, why)).toBeDefined();
   return operations.filter((operation) => operation.getParentId() === map?.getId());
