@@ -270,6 +270,24 @@ describe.concurrent("SDK claims on real time", () => {
     });
   });
 
+  it("an awaited createCallback throws CallbackExternalError for a failure sent to it, and CallbackTimeoutError when no answer comes in time", async () => {
+    const handler = withDurableExecution(async (_event: unknown, context: DurableContext) => {
+      const [answer] = await context.createCallback("answer", { timeout: { seconds: 1 } });
+      try {
+        return await answer;
+      } catch (error) {
+        return error instanceof Error ? error.name : String(error);
+      }
+    });
+    const refused = start<string>(handler);
+    const callback = await refused.runner.getOperation("answer").waitForData(WaitingOperationStatus.STARTED);
+    await callback.sendCallbackFailure({ ErrorType: "Refused", ErrorMessage: "no" });
+    const [failed, silent] = await Promise.all([refused.finished, start<string>(handler).finished]);
+
+    expect(resultOf(failed.execution, "the failure should be caught"), "a failure sent").toBe("CallbackExternalError");
+    expect(resultOf(silent.execution, "the timeout should be caught"), "no answer in 1 s").toBe("CallbackTimeoutError");
+  });
+
   it("a checkpointed step does not run again on replay: a step before a 1 s wait runs once across two invocations", async () => {
     let runs = 0;
     const handler = withDurableExecution(async (_event: unknown, context: DurableContext) => {
