@@ -74,9 +74,10 @@ describe.concurrent("15 · changing code while executions run", () => {
       expect.fail(
         todo(
           3,
-          `the execution version 1 started failed when version 2 replayed it (${execution.getError().errorMessage}). A replay ` +
-            "meets each operation where the execution checkpointed it, by name and in order: keep suspend-<id> when the " +
-            "recorded version is 1, read that version from the step's result, and add new steps only after what version 1 checkpointed",
+          "expected the execution version 1 started to finish under version 2, but replaying it failed: keep suspend-<id> " +
+            "when the recorded version is 1, read that version from the step's result, and add new steps only after what " +
+            "version 1 checkpointed, since a replay meets each operation where the execution checkpointed it, by name and in " +
+            `order (${execution.getError().errorMessage})`,
         ),
       );
     }
