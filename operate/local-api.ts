@@ -18,7 +18,8 @@ import { ALIAS, LATEST } from "./local-api/names.ts";
 import { MAX_ENDED_EXECUTIONS } from "./local-api/registry.ts";
 import { HOST, startLocalApi, type LocalApi } from "./local-api/server.ts";
 import { shutdown } from "./local-api/shutdown.ts";
-import { durations, executionTimeoutSeconds, loadFunctions, loadHandler, workflowFor } from "./local-api/workflow.ts";
+import { loadWorkflow } from "../workshop/workflow-loader.ts";
+import { durations, executionTimeoutSeconds, workflowFor } from "./local-api/workflow.ts";
 
 export const DEFAULT_PORT = 9090;
 
@@ -101,10 +102,8 @@ export async function localApiMain(argv: readonly string[], io: Io = processIo):
     const { verification, reviewHold } = durations();
     const workflow = workflowFor(options);
     label = workflow.label;
-    const handler = await loadHandler(workflow);
     api = await startLocalApi({
-      handler,
-      functions: await loadFunctions(workflow),
+      ...(await loadWorkflow(workflow)),
       port: options.port,
       functionName: options.functionName,
       executionTimeoutSeconds: () => executionTimeoutSeconds(),

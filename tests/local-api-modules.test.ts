@@ -2,19 +2,28 @@
  * `npm run local-api -- --module NN` serves the optional modules' own workflows too: the same
  * endpoint and the same `@aws-sdk/client-lambda` calls, with the module's event and result.
  */
-import { GetDurableExecutionCommand, GetDurableExecutionHistoryCommand, InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
+import {
+  type Event,
+  GetDurableExecutionCommand,
+  GetDurableExecutionHistoryCommand,
+  InvokeCommand,
+  type LambdaClient,
+} from "@aws-sdk/client-lambda";
 import { afterEach, describe, expect, it } from "vitest";
 import { startLocalApi, type LocalApi } from "../operate/local-api/server.ts";
-import { loadFunctions, loadHandler, workflowFor } from "../operate/local-api/workflow.ts";
+import { workflowFor } from "../operate/local-api/workflow.ts";
+import { loadWorkflow } from "../workshop/workflow-loader.ts";
 import { localClient } from "./support/sandbox.ts";
 
 let api: LocalApi | undefined;
 let client: LambdaClient | undefined;
 
 async function serve(module: string): Promise<LambdaClient> {
-  const workflow = workflowFor({ module, solution: true });
-  const [handler, functions] = await Promise.all([loadHandler(workflow), loadFunctions(workflow)]);
-  api = await startLocalApi({ handler, functions, port: 0, executionTimeoutSeconds: () => 3600 });
+  api = await startLocalApi({
+    ...(await loadWorkflow(workflowFor({ module, solution: true }))),
+    port: 0,
+    executionTimeoutSeconds: () => 3600,
+  });
   client = localClient(api.url);
   return client;
 }
@@ -34,6 +43,16 @@ const invoke = (lambda: LambdaClient, payload: unknown, type: "RequestResponse" 
       Payload: new TextEncoder().encode(JSON.stringify(payload)),
     }),
   );
+
+/** The execution's history once `reached` holds for it, polling the endpoint (10 s at most). */
+async function historyOnce(lambda: LambdaClient, arn: string, reached: (events: Event[]) => boolean): Promise<Event[]> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const events = (await lambda.send(new GetDurableExecutionHistoryCommand({ DurableExecutionArn: arn }))).Events ?? [];
+    if (reached(events) || Date.now() > deadline) return events;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 describe("the local endpoint with an optional module's workflow", () => {
   it("module 11: a synchronous invoke of a batch returns its review report", async () => {
@@ -61,13 +80,8 @@ describe("the local endpoint with an optional module's workflow", () => {
     const started = await invoke(lambda, { id: 7, amount: 640, location: "Online", vendor: "Gadget Importers" }, "Event", "dispute-7");
     const arn = started.DurableExecutionArn ?? "";
 
-    const deadline = Date.now() + 10_000;
-    let names: (string | undefined)[] = [];
-    while (!names.includes("dispute-status-7") && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const history = await lambda.send(new GetDurableExecutionHistoryCommand({ DurableExecutionArn: arn }));
-      names = (history.Events ?? []).filter((event) => event.EventType === "StepSucceeded").map((event) => event.Name);
-    }
+    const succeeded = (events: Event[]) => events.filter((event) => event.EventType === "StepSucceeded").map((event) => event.Name);
+    const names = succeeded(await historyOnce(lambda, arn, (events) => succeeded(events).includes("dispute-status-7")));
     expect(names, "the first check of the dispute, checkpointed").toEqual(["file-dispute-7", "dispute-status-7"]);
     const execution = await lambda.send(new GetDurableExecutionCommand({ DurableExecutionArn: arn }));
     expect(execution.Status, "waiting an hour for the next check").toBe("RUNNING");
@@ -96,14 +110,8 @@ describe("the local endpoint with an optional module's workflow", () => {
       const lambda = await serve(module);
       const started = await invoke(lambda, { id, amount: 900, location: "Online", vendor: "Gift Cards" }, "Event", `run-${id}`);
       const arn = started.DurableExecutionArn ?? "";
-      const deadline = Date.now() + 10_000;
-      let types: (string | undefined)[] = [];
-      while (!types.includes("CallbackStarted") && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        types = ((await lambda.send(new GetDurableExecutionHistoryCommand({ DurableExecutionArn: arn }))).Events ?? []).map(
-          (event) => event.EventType,
-        );
-      }
+      const history = await historyOnce(lambda, arn, (events) => events.some((event) => event.EventType === "CallbackStarted"));
+      const types = history.map((event) => event.EventType);
       expect(types, `module ${module}: someone is asked`).toContain("CallbackStarted");
       expect((await lambda.send(new GetDurableExecutionCommand({ DurableExecutionArn: arn }))).Status).toBe("RUNNING");
       client?.destroy();

@@ -10,7 +10,8 @@ import { stripVTControlCharacters } from "node:util";
 import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { startLocalApi } from "../operate/local-api/server.ts";
-import { loadHandler, workflowFor } from "../operate/local-api/workflow.ts";
+import { workflowFor } from "../operate/local-api/workflow.ts";
+import { loadWorkflow } from "../workshop/workflow-loader.ts";
 import { makeCliHome } from "./support/aws-cli.ts";
 import { run } from "./support/run.ts";
 import { startRecorder } from "./support/loopback.ts";
@@ -40,7 +41,7 @@ async function mistakeHandler(module: string, name: string): Promise<DurableLamb
 async function smoke(module: string, handler?: DurableLambdaHandler) {
   const signatures: string[] = [];
   const api = await startLocalApi({
-    handler: handler ?? (await loadHandler(workflowFor({ module, solution: true }))),
+    handler: handler ?? (await loadWorkflow(workflowFor({ module, solution: true }))).handler,
     port: 0,
     executionTimeoutSeconds: () => 3600,
     onRequest: (request) => signatures.push(request.headers.authorization ?? "(unsigned)"),

@@ -152,7 +152,7 @@ export function chooseWorkflow(given?: string, { solution = false }: { solution?
   };
 }
 
-/** A module whose workflow is not the fraud check: the CDK app and the cloud smoke test take the fraud check only. */
+/** A module whose workflow the CDK app does not deploy: it deploys the fraud check only (with its scorer, module 13). */
 export class NotDeployableError extends Error {
   override readonly name = "NotDeployableError";
 
@@ -164,16 +164,10 @@ export class NotDeployableError extends Error {
   }
 }
 
-/** Checks that `module`'s workflow is one the CDK app deploys. @throws NotDeployableError */
-export function checkDeployable(module: WorkshopModule): WorkshopModule {
-  if (module.workflow !== "fraud-check" && module.workflow !== "fraud-check-with-scorer") throw new NotDeployableError(module);
-  return module;
-}
-
-/** {@link chooseWorkflow}, for a command that deploys it. @throws NotDeployableError for another workflow */
+/** {@link chooseWorkflow}, for a command that deploys it. @throws NotDeployableError for a workflow the CDK app does not deploy */
 export function chooseDeployableWorkflow(given?: string, options: { solution?: boolean } = {}): Workflow {
   const workflow = chooseWorkflow(given, options);
-  checkDeployable(workflow.module);
+  if (workflow.kind !== "fraud-check" && workflow.kind !== "fraud-check-with-scorer") throw new NotDeployableError(workflow.module);
   return workflow;
 }
 

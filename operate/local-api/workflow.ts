@@ -1,9 +1,7 @@
 /**
- * The workflow the endpoint runs (the module model decides which: workshop/manifest.ts), how
- * it is loaded, and the durations it runs with.
+ * The workflow the endpoint runs (the module model decides which: workshop/manifest.ts) and the
+ * durations it runs with.
  */
-import { pathToFileURL } from "node:url";
-import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
 import { EXECUTION_MARGIN_SECONDS, reviewHoldSeconds, verificationTimeoutSeconds } from "../../fraud/settings.ts";
 import { UsageError } from "../../workshop/command.ts";
 import { chooseWorkflow, MissingWorkflowError, UnknownModuleError, type Workflow } from "../../workshop/manifest.ts";
@@ -16,24 +14,6 @@ export function workflowFor({ module, solution = false }: { module?: string; sol
     if (error instanceof UnknownModuleError || error instanceof MissingWorkflowError) throw new UsageError(error.message);
     throw error;
   }
-}
-
-/** Imports the `handler` of a workflow's file. */
-async function importHandler(path: string, label: string): Promise<DurableLambdaHandler> {
-  const loaded = (await import(pathToFileURL(path).href)) as { handler?: unknown };
-  if (typeof loaded.handler !== "function") {
-    throw new UsageError(`${label} exports no \`handler\`: export const handler = withDurableExecution(...).`);
-  }
-  return loaded.handler as DurableLambdaHandler;
-}
-
-/** Imports a workflow's `handler`. */
-export const loadHandler = (workflow: Workflow): Promise<DurableLambdaHandler> => importHandler(workflow.path, workflow.label);
-
-/** Imports the durable functions a workflow invokes, by the name it invokes them with. */
-export async function loadFunctions(workflow: Workflow): Promise<Record<string, DurableLambdaHandler>> {
-  const loaded = await Promise.all(workflow.functions.map(async (fn) => [fn.name, await importHandler(fn.path, fn.label)] as const));
-  return Object.fromEntries(loaded);
 }
 
 /** The durations the workflow reads from the environment, checked once at start-up. */

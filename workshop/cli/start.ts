@@ -3,15 +3,16 @@
  * (the fraud check) or the sample of an optional module's workflow, and prints each execution's
  * operations, timing and result.
  */
-import { pathToFileURL } from "node:url";
-import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
 import Table from "cli-table3";
 import { Command, InvalidArgumentError, Option } from "commander";
 import pc from "picocolors";
 import { commandLine, guarded, type Io, moduleListHelp, processIo, runIfEntry, UsageError } from "../command.ts";
+import { fraudDepartment } from "../../fraud/fraud-department.ts";
+import { reviewDesk } from "../../fraud/review-desk.ts";
 import type { DurableLogLine } from "../durable-logs.ts";
 import type { Answer, ExecutionReport } from "../local-execution.ts";
 import { chooseWorkflow, MissingWorkflowError, UnknownModuleError, type WorkflowKind } from "../manifest.ts";
+import { loadWorkflow } from "../workflow-loader.ts";
 
 const number = (name: string) => (value: string) => {
   const parsed = Number(value);
@@ -25,7 +26,25 @@ const samples = [
   { id: 1003, amount: 25_000, location: "Geneva, CH", vendor: "Fine Watches" },
 ];
 
-/** The flagged transactions of a sample day, for the batch review of module 11. */
+interface Sample {
+  /** Printed above the execution's report. */
+  title: string;
+  /** The event it starts with. */
+  payload: unknown;
+}
+
+/** The transactions `npm start` checks: the samples, or one made from --amount and --score. */
+function transactionsFor(options: { amount?: number; score?: number }): Sample[] {
+  const transactions =
+    options.amount === undefined && options.score === undefined
+      ? samples
+      : [{ id: 1000, amount: options.amount ?? 7_500, location: "Lisbon, PT", vendor: "Laptop Outlet", score: options.score }];
+  return transactions.map((transaction) => ({
+    title: `Transaction ${transaction.id}: ${transaction.amount} at ${transaction.vendor}`,
+    payload: transaction,
+  }));
+}
+
 const sampleDay = {
   date: "2026-11-27",
   transactions: [
@@ -37,36 +56,26 @@ const sampleDay = {
     { id: 2006, amount: 8_900, location: "Berlin, DE", vendor: "Camera House" },
   ],
 };
-/** The sample day's transaction whose case file the review desk has lost. */
-const LOST_CASE_FILE = 2003;
-/** A disputed transaction, for module 12: the card network decides it after a few checks. */
-const sampleDispute = { id: 3001, amount: 640, location: "Online", vendor: "Gadget Importers" };
-/** A card to block, for module 14: the fraud department's hand-off is down for it. */
-const sampleBlock = { id: 4001, amount: 900, location: "Online", vendor: "Gift Cards Unlimited" };
+const dispute = { id: 3001, amount: 640, location: "Online", vendor: "Gadget Importers" };
+const card = { id: 4001, amount: 900, location: "Online", vendor: "Gift Cards Unlimited" };
 
-/** The executions `npm start` runs for a workflow: a title to print, and the event. */
-function samplesFor(kind: WorkflowKind, options: { amount?: number; score?: number }): { title: string; payload: unknown }[] {
-  if (kind === "batch-review") {
-    const title = `Flagged transactions of ${sampleDay.date}: ${sampleDay.transactions.length}, case file of ${LOST_CASE_FILE} missing`;
-    return [{ title, payload: sampleDay }];
-  }
-  if (kind === "card-block") {
-    return [{ title: `Blocking the card of transaction ${sampleBlock.id}; the hand-off is down`, payload: sampleBlock }];
-  }
-  if (kind === "dispute-follow-up") {
-    return [
-      { title: `Dispute of transaction ${sampleDispute.id}: ${sampleDispute.amount} at ${sampleDispute.vendor}`, payload: sampleDispute },
-    ];
-  }
-  const transactions =
-    options.amount === undefined && options.score === undefined
-      ? samples
-      : [{ id: 1000, amount: options.amount ?? 7_500, location: "Lisbon, PT", vendor: "Laptop Outlet", score: options.score }];
-  return transactions.map((transaction) => ({
-    title: `Transaction ${transaction.id}: ${transaction.amount} at ${transaction.vendor}`,
-    payload: transaction,
-  }));
-}
+/**
+ * The workflows with an event of their own, the sample each runs on, and what the fakes are told
+ * first, so that the sample shows what the module teaches.
+ */
+const ownSamples: Partial<Record<WorkflowKind, Sample & { prepare?: () => void }>> = {
+  "batch-review": {
+    title: `Flagged transactions of ${sampleDay.date}: ${sampleDay.transactions.length}, case file of 2003 missing`,
+    payload: sampleDay,
+    prepare: () => reviewDesk.loseCaseFile(2003),
+  },
+  "dispute-follow-up": { title: `Dispute of transaction ${dispute.id}: ${dispute.amount} at ${dispute.vendor}`, payload: dispute },
+  "card-block": {
+    title: `Blocking the card of transaction ${card.id}; the hand-off is down`,
+    payload: card,
+    prepare: () => fraudDepartment.goDown(card.id),
+  },
+};
 
 const duration = (ms: number | undefined) => {
   if (ms === undefined) return "";
@@ -126,10 +135,11 @@ export const startMain = (argv: readonly string[], io: Io = processIo): Promise<
       throw error;
     }
 
-    if (workflow.kind !== "fraud-check" && (options.amount !== undefined || options.score !== undefined || options.answer !== undefined)) {
+    const own = ownSamples[workflow.kind];
+    if (own && (options.amount !== undefined || options.score !== undefined || options.answer !== undefined)) {
       throw new UsageError(`${workflow.label} runs its own sample: --amount, --score and --answer are for the fraud check.`);
     }
-    const runs = samplesFor(workflow.kind, options);
+    const runs = own ? [own] : transactionsFor(options);
 
     const interactive = io === processIo && process.stdin.isTTY && process.stdout.isTTY && options.answer === undefined;
 
@@ -162,17 +172,8 @@ export const startMain = (argv: readonly string[], io: Io = processIo): Promise<
     const { LocalDurableTestRunner } = await import("@aws/durable-execution-sdk-js-testing");
     const { captureDurableLogs } = await import("../durable-logs.ts");
     const { runLocally } = await import("../local-execution.ts");
-    const load = async (path: string) => ((await import(pathToFileURL(path).href)) as { handler: DurableLambdaHandler }).handler;
-    const handler = await load(workflow.path);
-    const functions = Object.fromEntries(await Promise.all(workflow.functions.map(async (fn) => [fn.name, await load(fn.path)] as const)));
-    if (workflow.kind === "batch-review") {
-      const { reviewDesk } = await import("../../fraud/review-desk.ts");
-      reviewDesk.loseCaseFile(LOST_CASE_FILE);
-    }
-    if (workflow.kind === "card-block") {
-      const { fraudDepartment } = await import("../../fraud/fraud-department.ts");
-      fraudDepartment.goDown(sampleBlock.id);
-    }
+    const { handler, functions } = await loadWorkflow(workflow);
+    own?.prepare?.();
     io.out(`${pc.bold(`Running ${workflow.label} on the local durable runtime (waits are skipped).`)}\n`);
 
     await LocalDurableTestRunner.setupTestEnvironment({ skipTime: true });

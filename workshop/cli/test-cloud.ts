@@ -26,7 +26,7 @@ import { commandLine, type Io, moduleListHelp, processIo, runIfEntry } from "../
 import pc from "picocolors";
 import type { FraudCheckResult } from "../../fraud/results.ts";
 import { DEFAULT_FUNCTION } from "../../operate/connection.ts";
-import { checkDeployable, findModule, NotDeployableError, UnknownModuleError, workflowModule, type WorkshopModule } from "../manifest.ts";
+import { findModule, UnknownModuleError, workflowModule, type WorkshopModule } from "../manifest.ts";
 
 export interface SmokeCase {
   name: string;
@@ -173,16 +173,17 @@ export async function testCloudMain(argv: readonly string[], io: Io = processIo,
 
   let module: WorkshopModule;
   try {
-    module = checkDeployable(findModule(moduleArg));
+    module = findModule(moduleArg);
   } catch (error) {
-    if (!(error instanceof UnknownModuleError || error instanceof NotDeployableError)) throw error;
+    if (!(error instanceof UnknownModuleError)) throw error;
     io.err(`error: ${error.message}\n`);
     return 2;
   }
   if (module.workflow !== "fraud-check") {
-    // Its smoke cases are those of the card holder's modules; module 13 escalates without asking.
+    // Its smoke cases are those of the fraud check that asks the card holder; module 13 escalates without asking.
     io.err(
-      `error: npm run test:cloud checks the fraud check of modules 01-10; module ${module.number} has its tests: npm run test:module -- ${module.number}.\n`,
+      `error: npm run test:cloud checks the fraud check of modules 01-10. Module ${module.number} has its own tests and runs on ` +
+        `your machine: npm run test:module -- ${module.number}, npm start -- --module ${module.number}.\n`,
     );
     return 2;
   }

@@ -13,17 +13,11 @@ import {
 } from "@aws/durable-execution-sdk-js-testing";
 import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
 import { afterAll, beforeAll, beforeEach } from "vitest";
-import { cardAccounts } from "../../fraud/card-accounts.ts";
-import { cardNetwork } from "../../fraud/card-network.ts";
-import { fraudDepartment } from "../../fraud/fraud-department.ts";
-import { notifications } from "../../fraud/notifications.ts";
-import { payments } from "../../fraud/payments.ts";
-import { reviewDesk } from "../../fraud/review-desk.ts";
-import { riskScorer } from "../../fraud/risk-scorer.ts";
 import type { FraudCheckResult } from "../../fraud/results.ts";
 import { captureDurableLogs, type DurableLogLine } from "../durable-logs.ts";
 import type { Guide } from "./guidance.ts";
 import { sdkErrorHint } from "./hints.ts";
+import { resetOutsideSystems } from "./outside-systems.ts";
 import { replayProblem, type ReplayTodos } from "./replay.ts";
 
 export { WaitingOperationStatus, type DurableLogLine };
@@ -109,13 +103,7 @@ export function useLocalRuntime({ skipTime = true, concurrent = false, replayChe
     stopCapturing();
   });
   (concurrent ? beforeAll : beforeEach)(() => {
-    payments.reset();
-    riskScorer.reset();
-    notifications.reset();
-    reviewDesk.reset();
-    cardNetwork.reset();
-    cardAccounts.reset();
-    fraudDepartment.reset();
+    resetOutsideSystems();
     durableLogs.length = 0;
   });
 }

@@ -18,34 +18,8 @@ import {
 import type { TestResult } from "@aws/durable-execution-sdk-js-testing";
 import type { Context } from "aws-lambda";
 import { isDeepStrictEqual } from "node:util";
-import { cardAccounts } from "../../fraud/card-accounts.ts";
-import { cardNetwork } from "../../fraud/card-network.ts";
-import { fraudDepartment } from "../../fraud/fraud-department.ts";
-import { notifications } from "../../fraud/notifications.ts";
-import { payments } from "../../fraud/payments.ts";
-import { reviewDesk } from "../../fraud/review-desk.ts";
-import { riskScorer } from "../../fraud/risk-scorer.ts";
 import { sdkErrorHint } from "./hints.ts";
-
-/** The outside systems a fraud check can call, as a learner names them in code. */
-export type SideEffect =
-  | "riskScorer.score"
-  | "payments.authorize"
-  | "payments.sendToFraudDepartment"
-  | "payments.suspendCard"
-  | "payments.refund"
-  | "payments.reactivateCard"
-  | "notifications.sendVerification (email)"
-  | "notifications.sendVerification (sms)"
-  | "notifications.sendReceipt"
-  | "reviewDesk.review"
-  | "cardNetwork.fileDispute"
-  | "cardNetwork.disputeStatus"
-  | "cardAccounts.freeze"
-  | "cardAccounts.unfreeze"
-  | "fraudDepartment.openCase"
-  | "fraudDepartment.handOff"
-  | "fraudDepartment.closeCase";
+import { callCounts, callsSince, type SideEffect } from "./outside-systems.ts";
 
 /** Which TODO puts each side effect in its step, for the module whose tests run the check. */
 export type ReplayTodos = Partial<Record<SideEffect, number>>;
@@ -61,48 +35,11 @@ export interface ReplayGuide {
 type Checkpoint = Parameters<DurableExecutionClient["checkpoint"]>[0];
 type Update = NonNullable<Checkpoint["Updates"]>[number];
 
-const counts = () => ({
-  scorer: riskScorer.calls.length,
-  payments: payments.calls.length,
-  sent: notifications.sent.length,
-  receipts: notifications.receipts.length,
-  reviews: reviewDesk.calls.length,
-  disputes: cardNetwork.calls.length,
-  accounts: cardAccounts.calls.length,
-  cases: fraudDepartment.calls.length,
-});
-
 /** The transactions an event is about: a fraud check's one, or each of a batch's. */
 function transactionIds(payload: unknown): Set<unknown> {
   const event = payload as { id?: unknown; transactions?: unknown } | null;
   const batch = Array.isArray(event?.transactions) ? event.transactions.map((transaction: { id?: unknown } | null) => transaction?.id) : [];
   return new Set([event?.id, ...batch].filter((id) => id !== undefined));
-}
-
-/** The calls made since `before`, for the event's transactions (other tests may run at the same time). */
-function callsSince(before: ReturnType<typeof counts>, ids: Set<unknown>): SideEffect[] {
-  const fresh = [
-    ...riskScorer.calls.slice(before.scorer).map((call) => ({ effect: "riskScorer.score" as SideEffect, id: call.transactionId })),
-    ...payments.calls.slice(before.payments).map((call) => ({ effect: `payments.${call.action}` as SideEffect, id: call.transactionId })),
-    ...notifications.sent.slice(before.sent).map((message) => ({
-      effect: `notifications.sendVerification (${message.channel})` as SideEffect,
-      id: message.transactionId,
-    })),
-    ...notifications.receipts
-      .slice(before.receipts)
-      .map((receipt) => ({ effect: "notifications.sendReceipt" as SideEffect, id: receipt.transactionId })),
-    ...reviewDesk.calls.slice(before.reviews).map((call) => ({ effect: "reviewDesk.review" as SideEffect, id: call.transactionId })),
-    ...cardAccounts.calls
-      .slice(before.accounts)
-      .map((call) => ({ effect: `cardAccounts.${call.action}` as SideEffect, id: call.transactionId })),
-    ...fraudDepartment.calls
-      .slice(before.cases)
-      .map((call) => ({ effect: `fraudDepartment.${call.action}` as SideEffect, id: call.transactionId })),
-    ...cardNetwork.calls
-      .slice(before.disputes)
-      .map((call) => ({ effect: `cardNetwork.${call.action}` as SideEffect, id: call.transactionId })),
-  ];
-  return fresh.filter((call) => ids.has(call.id)).map((call) => call.effect);
 }
 
 const lambdaContext = {
@@ -153,7 +90,8 @@ async function replay(handler: DurableLambdaHandler, payload: unknown, execution
     InitialExecutionState: { Operations: [start, ...recorded] },
   } as unknown as DurableExecutionInvocationInput;
 
-  const before = counts();
+  const ids = transactionIds(payload);
+  const before = callCounts();
   const output = await handler(new DurableExecutionInvocationInputWithClient(input, transport), lambdaContext);
   const started = updates
     .filter((update) => update.Action === "START" && !known.has(update.Id))
@@ -164,7 +102,10 @@ async function replay(handler: DurableLambdaHandler, payload: unknown, execution
     result,
     error: "Error" in output ? output.Error?.ErrorMessage : undefined,
     started,
-    calls: callsSince(before, transactionIds(payload)),
+    // Other tests may run at the same time: only the calls for this event's transactions count.
+    calls: callsSince(before)
+      .filter((call) => ids.has(call.transactionId))
+      .map((call) => call.effect),
   };
 }
 
