@@ -57,9 +57,11 @@ export function sdkErrorHint(errorMessage: string | undefined): string | undefin
   if (errorMessage === undefined) return undefined;
   if (errorMessage.includes("Context usage error")) {
     return (
-      "Inside a parallel branch, a map item or runInChildContext, use the child context the SDK passes to your " +
-      "function: `async (branch) => branch.waitForCallback(...)`, `async (item, value) => item.step(...)`, " +
-      '`async (child) => child.step(...)`. The handler\'s `context` used inside one fails the execution ("Context usage error").'
+      "Call each durable operation on the context where it runs: inside a parallel branch, a map item or " +
+      "runInChildContext, on the child context the SDK passes to your function (`async (branch) => ...`, " +
+      "`async (item, value) => item.step(...)`, `async (child) => child.step(...)`); inside a step's own function, " +
+      "on none, since that is plain code whose result is checkpointed (put the operation beside the step); " +
+      'anything else fails the execution ("Context usage error").'
     );
   }
   if (/name mismatch|type mismatch|NonDeterministic|Non-deterministic/.test(errorMessage)) {
