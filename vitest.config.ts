@@ -30,11 +30,24 @@ const wanted = (name: string) => onlyProjects === undefined || onlyProjects.incl
  */
 const sharedRuntime = { isolate: false, env: { WORKSHOP_SHARE_RUNTIME: "1" } };
 
+/**
+ * A learner's run of their own code (`test:module`, `watch`, `progress`) needs no module
+ * resolution of ours, so Node.js imports the TypeScript itself, as `npm start` does, instead of
+ * vitest transforming each file first: about 0.3 s less a run. (tsconfig's erasableSyntaxOnly
+ * keeps to what Node.js can run.) The solutions and the check need the resolver, and keep it.
+ */
+const nativeImport = { experimental: { viteModuleRunner: false } };
+
 /** The module tests, run on the learner's code ("starter") or on the solutions. */
 const moduleProject = (target: Target) => ({
   extends: true as const,
   plugins: [solutionResolver(target)],
-  test: { name: target, include: ["modules/*/*.test.ts"], ...(checking ? sharedRuntime : {}) },
+  test: {
+    name: target,
+    include: ["modules/*/*.test.ts"],
+    ...(checking ? sharedRuntime : {}),
+    ...(target === "starter" && !checking ? nativeImport : {}),
+  },
 });
 
 /** Tests of the workshop itself: the domain, the tooling, the CDK app, service.json. */
