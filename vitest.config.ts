@@ -1,9 +1,10 @@
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 import { defineConfig } from "vitest/config";
 import { repoPath, repoRoot } from "./workshop/manifest.ts";
 import { entries, entriesDir, entryOf, writeEntries } from "./workshop/check-entries.ts";
-import { solutionResolver, type Target } from "./workshop/solution-resolver.ts";
+import type { Target } from "./workshop/solution-resolver.ts";
 
 // Many test files spend most of their time waiting (on the local checkpoint worker, a child
 // process, a real-time retry), so more workers than cores pays off. In the maintainer check a
@@ -31,22 +32,27 @@ const wanted = (name: string) => onlyProjects === undefined || onlyProjects.incl
 const sharedRuntime = { isolate: false, env: { WORKSHOP_SHARE_RUNTIME: "1" } };
 
 /**
- * A learner's run of their own code (`test:module`, `watch`, `progress`) needs no module
- * resolution of ours, so Node.js imports the TypeScript itself, as `npm start` does, instead of
- * vitest transforming each file first: about 0.3 s less a run. (tsconfig's erasableSyntaxOnly
- * keeps to what Node.js can run.) The solutions and the check need the resolver, and keep it.
+ * Node.js imports the TypeScript of the module tests itself, as `npm start` runs it, instead of
+ * vitest transforming each file first (about 0.3 s less a learner's run). Where a test must meet
+ * the solution or a mistake instead of the learner's code, Node.js module hooks choose the file
+ * (workshop/solution-resolver.ts); a learner's run of their own code needs none.
+ * (tsconfig's erasableSyntaxOnly keeps the code to what Node.js can run.)
  */
 const nativeImport = { experimental: { viteModuleRunner: false } };
+const withSolutionHooks = {
+  ...nativeImport,
+  execArgv: ["--import", pathToFileURL(join(repoRoot, "workshop", "solution-resolver.ts")).href],
+};
 
 /** The module tests, run on the learner's code ("starter") or on the solutions. */
 const moduleProject = (target: Target) => ({
   extends: true as const,
-  plugins: [solutionResolver(target)],
   test: {
     name: target,
     include: ["modules/*/*.test.ts"],
     ...(checking ? sharedRuntime : {}),
-    ...(target === "starter" && !checking ? nativeImport : {}),
+    ...(target === "starter" ? nativeImport : withSolutionHooks),
+    env: { ...(checking ? sharedRuntime.env : {}), ...(target === "solution" ? { WORKSHOP_TARGET: "solution" } : {}) },
   },
 });
 
@@ -68,11 +74,11 @@ const checkProject = () => {
   writeEntries();
   return {
     // Not `extends: true`: that loads this file again for the project.
-    plugins: [solutionResolver()],
     test: {
       ...shared,
       name: "check",
       root: repoRoot,
+      ...withSolutionHooks,
       include: [`${repoPath(entriesDir)}/**/*.test.ts`, ...repoTests],
       ...sharedRuntime,
       setupFiles: [catchingTestOnly],
@@ -88,7 +94,6 @@ const wantMistakes = process.argv.some((arg) => arg === "mistakes" || arg === "-
 const mistakesProject = () => {
   writeEntries();
   return {
-    plugins: [solutionResolver()],
     test: {
       ...shared,
       name: "mistakes",
@@ -96,6 +101,7 @@ const mistakesProject = () => {
       dir: join(entriesDir, "mistakes"),
       include: ["**/*.test.ts"],
       ...sharedRuntime,
+      ...withSolutionHooks,
       setupFiles: [catchingTestOnly],
     },
   };

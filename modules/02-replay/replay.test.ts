@@ -1,14 +1,12 @@
 import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
-import { describe, expect, it, vi } from "vitest";
-import * as paymentsModule from "../../fraud/payments.ts";
-import * as scorerModule from "../../fraud/risk-scorer.ts";
+import { describe, expect, it } from "vitest";
+import { payments } from "../../fraud/payments.ts";
+import { riskScorer } from "../../fraud/risk-scorer.ts";
 import { guideFor } from "../../workshop/testing/guidance.ts";
 import { durableLogs, operationNames, resultOf, runFraudCheck, useLocalRuntime } from "../../workshop/testing/local-runtime.ts";
 import { replayProblem } from "../../workshop/testing/replay.ts";
 import { handler } from "./handler.ts";
 
-const { payments } = paymentsModule;
-const { riskScorer } = scorerModule;
 const guide = guideFor(import.meta.url);
 const { todo } = guide;
 // Every finished execution is replayed from its checkpoints; an outside call it repeats names its TODO.
@@ -22,18 +20,17 @@ const watch = { id: 202, amount: 25_000, location: "Geneva", vendor: "Fine Watch
 /**
  * The handler as a new Lambda instance loads it: its module runs again, so anything it keeps
  * in module-level variables starts over, as it does when the service replays an execution on
- * another instance. The fakes stay the same objects, so the calls it makes are still counted.
+ * another instance. A query of its own makes the import a module of its own; what it imports
+ * (the fakes) stays the same, so the calls it makes are still counted. The test file's own
+ * query goes along: the maintainer check runs this file on the solution and on each mistake.
  */
+let instances = 0;
 async function handlerOnANewInstance(): Promise<DurableLambdaHandler> {
-  vi.resetModules();
-  vi.doMock("../../fraud/payments.ts", () => paymentsModule);
-  vi.doMock("../../fraud/risk-scorer.ts", () => scorerModule);
-  try {
-    return (await import("./handler.ts")).handler;
-  } finally {
-    vi.doUnmock("../../fraud/payments.ts");
-    vi.doUnmock("../../fraud/risk-scorer.ts");
-  }
+  instances += 1;
+  const query = new URLSearchParams(new URL(import.meta.url).search);
+  query.set("instance", String(instances));
+  const module: typeof import("./handler.ts") = await import(/* @vite-ignore */ `./handler.ts?${query}`);
+  return module.handler;
 }
 
 describe.concurrent("02 · checkpoints and replay", () => {
