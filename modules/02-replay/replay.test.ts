@@ -21,15 +21,12 @@ const watch = { id: 202, amount: 25_000, location: "Geneva", vendor: "Fine Watch
  * The handler as a new Lambda instance loads it: its module runs again, so anything it keeps
  * in module-level variables starts over, as it does when the service replays an execution on
  * another instance. A query of its own makes the import a module of its own; what it imports
- * (the fakes) stays the same, so the calls it makes are still counted. The test file's own
- * query goes along: the maintainer check runs this file on the solution and on each mistake.
+ * (the fakes) stays the same, so the calls it makes are still counted.
  */
 let instances = 0;
 async function handlerOnANewInstance(): Promise<DurableLambdaHandler> {
   instances += 1;
-  const query = new URLSearchParams(new URL(import.meta.url).search);
-  query.set("instance", String(instances));
-  const module: typeof import("./handler.ts") = await import(/* @vite-ignore */ `./handler.ts?${query}`);
+  const module: typeof import("./handler.ts") = await import(`./handler.ts?instance=${instances}`);
   return module.handler;
 }
 
