@@ -110,7 +110,7 @@ function retryDelays(execution: TestResult<FraudCheckResult>): number[] {
 
 // The two blocks run one after the other (skipped time and real time cannot share the
 // process); the tests inside each run at the same time, each with its own transaction id.
-describe("03 · retries and failure", () => {
+describe.concurrent("03 · retries and failure", () => {
   // Retry delays are skipped, so the tests run in well under a second.
   useLocalRuntime({ concurrent: true, replayCheck });
   useScorerFailuresById();
