@@ -1,15 +1,17 @@
 /**
  * The local durable-lambda endpoint under load, in process on 127.0.0.1: payloads are capped
- * as Lambda caps them, and after a few hundred executions have ended its memory settles
- * (ended executions release their runtime, and only the most recent are kept).
+ * as Lambda caps them, after a few hundred executions have ended its memory settles
+ * (ended executions release their runtime, and only the most recent are kept), and on a busy
+ * machine an ended execution's history still has every event.
  *
  * The workflow here is a one-line durable handler, not the fraud check: what is measured is
  * what the endpoint keeps per execution, not what a workflow does.
  */
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { GetDurableExecutionCommand, type LambdaClient } from "@aws-sdk/client-lambda";
-import { withDurableExecution, type DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
+import { GetDurableExecutionCommand, GetDurableExecutionHistoryCommand, InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
+import { withDurableExecution, type DurableContext, type DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
+import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExecutionRegistry, MAX_ENDED_EXECUTIONS } from "../operate/local-api/registry.ts";
 import { checkpointWorker } from "../operate/local-api/runtime-environment.ts";
@@ -150,4 +152,66 @@ describe("local endpoint under load", () => {
     expect(kept.reduce((total, execution) => total + execution.retainedSize, 0)).toBeLessThanOrEqual(250_000);
     expect(kept.length, "the one that ended last is kept, even alone over the limit").toBeGreaterThanOrEqual(1);
   });
+
+  // A busy machine, made certain: the answers of the runtime's checkpoint server reach the
+  // runner 300 ms late, past the 100 ms the runner waits for its last poll once the workflow
+  // has returned. (The worker manager is the testing SDK's, pinned; the endpoint reaches it too.)
+  it.each([
+    ["only the answer that ends the execution comes late", "end"],
+    ["every answer comes late", "every"],
+  ])("on a busy machine an ended execution's history still has every event: %s", async (_, late) => {
+    const steps = withDurableExecution(async (event: { n: number }, context: DurableContext) => {
+      const doubled = await context.step("double", async () => event.n * 2);
+      return context.step("add-one", async () => doubled + 1);
+    }) as unknown as DurableLambdaHandler;
+    const busy = await startLocalApi({ handler: steps, port: 0, executionTimeoutSeconds: () => 3600 });
+    const busyClient = localClient(busy.url);
+    const manager = (
+      LocalDurableTestRunner as unknown as { createCheckpointApiClient(): { workerManager: PollSender } }
+    ).createCheckpointApiClient().workerManager;
+    const send = manager.sendApiRequest;
+    manager.sendApiRequest = (apiType, params) => {
+      const answer = send.call(manager, apiType, params);
+      if (apiType !== "PollCheckpointData") return answer;
+      return answer.then((value) => {
+        const ends = (value as PollAnswer | undefined)?.operations?.some(
+          (update) => update.operation?.Type === "EXECUTION" && update.operation.Status === "SUCCEEDED",
+        );
+        return late === "every" || ends ? new Promise((resolve) => setTimeout(() => resolve(value), 300)) : value;
+      });
+    };
+    try {
+      const started = await busyClient.send(
+        new InvokeCommand({
+          FunctionName: "durable-fraud-check:live",
+          DurableExecutionName: `busy-${late}`,
+          Payload: JSON.stringify({ n: 20 }),
+        }),
+      );
+      expect(new TextDecoder().decode(started.Payload)).toBe("41");
+      const arn = started.DurableExecutionArn!;
+      const history = await busyClient.send(new GetDurableExecutionHistoryCommand({ DurableExecutionArn: arn }));
+      expect((history.Events ?? []).map((event) => event.EventType)).toEqual([
+        "ExecutionStarted",
+        "StepStarted",
+        "StepSucceeded",
+        "StepStarted",
+        "StepSucceeded",
+        "InvocationCompleted",
+        "ExecutionSucceeded",
+      ]);
+      expect(history.Events?.at(-1)?.ExecutionSucceededDetails?.Result?.Payload).toBe("41");
+    } finally {
+      manager.sendApiRequest = send;
+      busyClient.destroy();
+      await busy.close();
+    }
+  });
 });
+
+interface PollSender {
+  sendApiRequest(apiType: string, params: unknown): Promise<unknown>;
+}
+interface PollAnswer {
+  operations?: { operation?: { Type?: string; Status?: string } }[];
+}

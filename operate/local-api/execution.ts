@@ -29,10 +29,11 @@ import {
   type DurableLambdaHandler,
   type Operation,
 } from "@aws/durable-execution-sdk-js";
-import { LocalDurableTestRunner, type DurableOperation, type TestResult } from "@aws/durable-execution-sdk-js-testing";
+import { LocalDurableTestRunner, type DurableOperation } from "@aws/durable-execution-sdk-js-testing";
+import { setTimeout as delay } from "node:timers/promises";
 import { terminalEvent, toServiceEvents } from "./history.ts";
-import { liveHistory, LiveOperations } from "./live-operations.ts";
-import { abandonPoll, beginExecution, endExecution } from "./runtime-environment.ts";
+import { deliverUpdates, liveHistory, LiveOperations } from "./live-operations.ts";
+import { abandonPoll, beginExecution, endExecution, pollOpen, unreadUpdates } from "./runtime-environment.ts";
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "STOPPED";
 
@@ -69,6 +70,10 @@ export interface ExecutionOptions {
 }
 
 const openStatuses = new Set(["STARTED", "PENDING", "READY"]);
+/** The events that end an execution's history. */
+const endEvents = new Set(["ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut", "ExecutionStopped"]);
+/** How long the end of an execution's history may take to reach the runner after `run()` returns. */
+const LATE_EVENTS_MS = 5_000;
 /** The longest delay `setTimeout` takes (about 24.8 days); longer timeouts are capped to it. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -102,7 +107,8 @@ export class LocalExecution {
   /** The workflow has returned its result: from then on no callback takes an answer. */
   private returned = false;
   private executionOperation: Operation | undefined;
-  private finalResult: TestResult | undefined;
+  /** The runner's whole history, once the workflow has ended and the history's end has arrived. */
+  private finalEvents: Event[] | undefined;
   /** The history as it stood when the service ended the execution (stop, timeout), or when it was released. */
   private frozenHistory: Event[] | undefined;
   /** The operations as they stood when the execution was released. */
@@ -168,11 +174,12 @@ export class LocalExecution {
     const runner = this.runner as LocalDurableTestRunner;
     try {
       const result = await runner.run({ payload });
-      this.finalResult = result;
+      if (this.status !== "RUNNING") return;
+      this.finalEvents = await this.wholeHistory(result.getHistoryEvents());
       if (this.status !== "RUNNING") return;
       const status = result.getStatus();
       if (status === "SUCCEEDED") {
-        const succeeded = result.getHistoryEvents().find((event) => event.EventType === "ExecutionSucceeded");
+        const succeeded = this.finalEvents.find((event) => event.EventType === "ExecutionSucceeded");
         const raw = succeeded?.ExecutionSucceededDetails?.Result?.Payload;
         this.finish("SUCCEEDED", { result: raw ?? JSON.stringify(result.getResult() ?? null) });
       } else {
@@ -195,6 +202,29 @@ export class LocalExecution {
         },
       });
     }
+  }
+
+  /**
+   * The runner's history with its end. `run()` returns 100 ms after the workflow has ended, with
+   * the events its poll of the checkpoint server has brought by then; on a busy machine the last
+   * ones (the last steps, the end itself) are still on their way, on the poll still open, and the
+   * history `run()` returns can be as short as ExecutionStarted. They are waited for here, on the
+   * runner's own list, so that no event is lost when the runner is let go.
+   */
+  private async wholeHistory(returned: Event[]): Promise<Event[]> {
+    const deadline = Date.now() + LATE_EVENTS_MS;
+    let events = returned;
+    while (!events.some((event) => endEvents.has(event.EventType ?? "")) && this.runner && this.live && this.runtimeId) {
+      if (Date.now() > deadline) break;
+      // A poll of the runner's still open brings them to the runner; with none left, they are read here.
+      if (pollOpen(this.runtimeId)) await delay(10);
+      else {
+        const updates = await unreadUpdates(this.runtimeId, 200);
+        if (updates === undefined || !deliverUpdates(this.runner, updates)) break;
+      }
+      events = liveHistory(this.runner, this.live.list());
+    }
+    return events;
   }
 
   private finish(status: ExecutionStatus, outcome: { result?: string; error?: ErrorObject }): void {
@@ -227,11 +257,7 @@ export class LocalExecution {
   /** The execution's history, as GetDurableExecutionHistory shows it. */
   history(): Event[] {
     if (this.frozenHistory) return this.frozenHistory;
-    const events = this.finalResult
-      ? this.finalResult.getHistoryEvents()
-      : this.runner && this.live
-        ? liveHistory(this.runner, this.live.list())
-        : [];
+    const events = this.finalEvents ?? (this.runner && this.live ? liveHistory(this.runner, this.live.list()) : []);
     return toServiceEvents(events, { executionTimeoutSeconds: this.executionTimeoutSeconds });
   }
 
@@ -301,7 +327,7 @@ export class LocalExecution {
     this.frozenCallbacks = new Set(callbackIds);
     this.runner = undefined;
     this.live = undefined;
-    this.finalResult = undefined;
+    this.finalEvents = undefined;
     this.executionOperation = undefined;
     this.retainedSize =
       this.input.length +

@@ -56,6 +56,18 @@ export class LiveOperations {
 
 interface RunnerInternals {
   operationIndex?: { getHistoryEvents?: () => Event[] };
+  operationStorage?: { populateOperations?: (updates: unknown[]) => void };
+}
+
+/**
+ * Gives the runner checkpoint updates its own poll did not fetch, as that poll would have (the
+ * runner's operation storage is not public API either); false when the runner cannot take them.
+ */
+export function deliverUpdates(runner: LocalDurableTestRunner, updates: unknown[]): boolean {
+  const storage = (runner as unknown as RunnerInternals).operationStorage;
+  if (typeof storage?.populateOperations !== "function") return false;
+  if (updates.length > 0) storage.populateOperations(updates);
+  return true;
 }
 
 /** The runner's own history of a running execution (see the file comment), in event order. */

@@ -9,7 +9,7 @@
  * not skipped anyway (they run in the worker). Long waits are made short by configuration
  * instead: VERIFICATION_TIMEOUT_SECONDS, REVIEW_HOLD_SECONDS.
  *
- * What the runtime keeps after an execution has ended, and how the endpoint lets it go:
+ * What the runtime keeps, or has not yet handed over, once an execution has ended, and what the endpoint does:
  *
  * - The runner's last poll for checkpoints never returns (the worker answers a poll only when
  *   something new happens, and the runner's abort does not reach it), and it holds the whole
@@ -21,8 +21,11 @@
  *   passed `RECYCLE_AFTER_SIZE`; an execution that starts meanwhile waits for the new worker.
  *   While something runs, the worker is kept: an endpoint that always has an execution
  *   waiting keeps every execution's checkpoints in the worker until it stops.
+ * - The runner stops polling 100 ms after the workflow has returned; on a busy machine the last
+ *   updates (the end of the history) have not reached it by then. `unreadUpdates` fetches what
+ *   the checkpoint server still holds for the execution.
  *
- * Both reach into the testing SDK past its public API (the runner's private
+ * These reach into the testing SDK past its public API (the runner's private
  * `createCheckpointApiClient()`, its worker manager's `sendApiRequest` and pending-request
  * maps); the SDK is pinned. Should a later version move them, `runtimeInternals()` finds
  * nothing and the endpoint keeps what the runtime keeps, as it did before.
@@ -101,6 +104,28 @@ export function abandonPoll(executionId: string | undefined): void {
   const reject = openPolls.get(executionId);
   openPolls.delete(executionId);
   reject?.(new DOMException("The execution has ended.", "AbortError"));
+}
+
+/** Whether a poll of the runtime's for this execution waits for the checkpoint server's answer. */
+export const pollOpen = (executionId: string): boolean => openPolls.has(executionId);
+
+/**
+ * What the checkpoint server holds for an execution that no poll has fetched: the updates a
+ * runner missed when it stopped polling before they came. Empty when none comes within
+ * `timeoutMs`; undefined when the runtime cannot be asked.
+ */
+export async function unreadUpdates(executionId: string, timeoutMs: number): Promise<unknown[] | undefined> {
+  const manager = workerManager();
+  if (!manager) return undefined;
+  const timer = setTimeout(() => abandonPoll(executionId), timeoutMs);
+  try {
+    const answer = (await manager.sendApiRequest(POLL, { executionId })) as { operations?: unknown[] } | undefined;
+    return answer?.operations ?? [];
+  } catch {
+    return [];
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Forgets the requests the old worker will never answer (with nothing running, only ended polls). */
