@@ -5,6 +5,7 @@ import { defineConfig } from "vitest/config";
 import { repoPath, repoRoot } from "./workshop/manifest.ts";
 import { entries, entriesDir, entryOf, writeEntries } from "./workshop/check-entries.ts";
 import type { Target } from "./workshop/solution-resolver.ts";
+import { warmForks } from "./workshop/warm-workers.ts";
 
 // Many test files spend most of their time waiting (on the local checkpoint worker, a child
 // process, a real-time retry), so more workers than cores pays off. In the maintainer check a
@@ -44,6 +45,17 @@ const withSolutionHooks = {
   execArgv: ["--import", pathToFileURL(join(repoRoot, "workshop", "solution-resolver.ts")).href],
 };
 
+/**
+ * In a learner's run each worker loads the SDK and starts the checkpoint server before vitest
+ * hands it a file, and in watch mode the next worker is started as soon as a run takes one
+ * (workshop/warm-workers.ts): a save shows its result about 0.3 s sooner.
+ */
+const workerPreload = ["--import", pathToFileURL(join(repoRoot, "workshop", "testing", "worker-preload.ts")).href];
+const learnerWorkers = (target: Target) => ({
+  pool: warmForks(),
+  execArgv: [...(target === "starter" ? [] : withSolutionHooks.execArgv), ...workerPreload],
+});
+
 /** The module tests, run on the learner's code ("starter") or on the solutions. */
 const moduleProject = (target: Target) => ({
   extends: true as const,
@@ -52,6 +64,7 @@ const moduleProject = (target: Target) => ({
     include: ["modules/*/*.test.ts"],
     ...(checking ? sharedRuntime : {}),
     ...(target === "starter" ? nativeImport : withSolutionHooks),
+    ...(checking ? {} : learnerWorkers(target)),
     env: { ...(checking ? sharedRuntime.env : {}), ...(target === "solution" ? { WORKSHOP_TARGET: "solution" } : {}) },
   },
 });

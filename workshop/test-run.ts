@@ -164,8 +164,12 @@ export async function startWorkshopVitest(
   try {
     return await startVitest("test", filters, { ...options, configLoader: "native" });
   } finally {
-    if (before === undefined) delete process.env.WORKSHOP_PROJECTS;
-    else process.env.WORKSHOP_PROJECTS = before;
+    // A watching vitest goes on: its re-runs start workers with this environment, and it reads
+    // the config again when the config changes.
+    if (!options.watch) {
+      if (before === undefined) delete process.env.WORKSHOP_PROJECTS;
+      else process.env.WORKSHOP_PROJECTS = before;
+    }
   }
 }
 

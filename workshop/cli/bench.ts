@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus } from "node:os";
 import { dirname, join } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import { withDurableExecution, type DurableContext, type DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import Table from "cli-table3";
@@ -209,10 +210,10 @@ export const benchMain = (argv: readonly string[], io: Io = processIo): Promise<
 await runIfEntry(import.meta.url, benchMain);
 
 /**
- * `npm run watch -- 01` as a learner keeps it open: after its first run, the handler is saved
- * (written back unchanged) and the time to the end of the re-run's report is measured, `runs`
- * times. vitest prints "Waiting for file changes" (all passed) or "Watching for file changes"
- * (some failed) once a report is complete.
+ * `npm run watch -- 01` as a learner keeps it open: a second after each report, as a learner
+ * would have read it at the earliest, the handler is saved (written back unchanged) and the time
+ * to the end of the re-run's report is measured, `runs` times. vitest prints "Waiting for file
+ * changes" (all passed) or "Watching for file changes" (some failed) once a report is complete.
  */
 async function watchLoop(runs: number): Promise<number[]> {
   const module = modules[0]!;
@@ -248,6 +249,7 @@ async function watchLoop(runs: number): Promise<number[]> {
   try {
     if (!(await nextReport(60_000))) return [];
     for (let run = 0; run < runs; run += 1) {
+      await delay(1000);
       const report = nextReport(30_000);
       const saved = realNow();
       writeFileSync(handlerFile, original);
