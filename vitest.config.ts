@@ -47,8 +47,8 @@ const withSolutionHooks = {
 
 /**
  * In a learner's run each worker loads the SDK and starts the checkpoint server before vitest
- * hands it a file, and in watch mode the next worker is started as soon as a run takes one
- * (workshop/warm-workers.ts): a save shows its result about 0.3 s sooner.
+ * hands it a file, and in watch mode the next worker is started as soon as a run is done
+ * (workshop/warm-workers.ts): a save shows its result about 0.4 s sooner.
  */
 const workerPreload = ["--import", pathToFileURL(join(repoRoot, "workshop", "testing", "worker-preload.ts")).href];
 const learnerWorkers = (target: Target) => ({

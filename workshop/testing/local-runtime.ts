@@ -55,9 +55,10 @@ export const durableLogs: DurableLogLine[] = [];
  * Whether files share the runtime. Starting the local checkpoint server costs about 0.3 s of
  * CPU; in a run whose files are not isolated (the maintainer check, `WORKSHOP_SHARE_RUNTIME=1`),
  * the server the first file starts serves every file after it in that worker. In a learner's
- * run, the worker started it before the file (worker-preload.ts sets the variable). The fake clock of
- * skipped time is still each file's own: it is put back when the file ends, so that the worker's
- * next file, which may be a repository test with child processes and timeouts, runs on real time.
+ * run, the worker started it before its file (worker-preload.ts sets the variable). The fake
+ * clock of skipped time is still each file's own: it is put back when the file ends, so that the
+ * worker's next file, which may be a repository test with child processes and timeouts, runs on
+ * real time.
  */
 const shareRuntime = () => process.env.WORKSHOP_SHARE_RUNTIME === "1";
 
