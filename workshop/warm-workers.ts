@@ -16,18 +16,19 @@ export interface WarmForks extends PoolRunnerInitializer {
   startedAhead(): number | undefined;
 }
 
-/** The worker started ahead, and the command line and environment it was started with. */
-interface Ahead {
-  key: string;
-  worker: ChildProcess;
+interface PoolState {
+  /** The worker started ahead, and the command line and environment it was started with. */
+  ahead?: { key: string; worker: ChildProcess };
+  /** Whether the worker started ahead is ended when the command exits. */
+  endsWithCommand?: boolean;
 }
 
 class WarmForksWorker extends ForksPoolWorker {
   override readonly name = "warm-forks";
 
-  private readonly pool: { ahead?: Ahead };
+  private readonly pool: PoolState;
 
-  constructor(options: PoolOptions, pool: { ahead?: Ahead }) {
+  constructor(options: PoolOptions, pool: PoolState) {
     super(options);
     this.pool = pool;
   }
@@ -71,12 +72,16 @@ class WarmForksWorker extends ForksPoolWorker {
     worker.unref();
     worker.channel?.unref();
     this.pool.ahead = { key: this.key, worker };
+    const { pool } = this;
+    if (!pool.endsWithCommand) {
+      process.once("exit", () => pool.ahead?.worker.kill());
+      pool.endsWithCommand = true;
+    }
   }
 }
 
 export function warmForks(): WarmForks {
-  const pool: { ahead?: Ahead } = {};
-  process.once("exit", () => pool.ahead?.worker.kill());
+  const pool: PoolState = {};
   return {
     name: "warm-forks",
     createPoolWorker: (options) => new WarmForksWorker(options, pool),
