@@ -1,13 +1,14 @@
 /**
  * Loaded first in each worker of a learner's run (`--import`, vitest.config.ts): the durable SDK
- * is loaded and the local checkpoint server started while vitest is still setting the worker up,
- * instead of once the test file asks for them, and the module tests use that server
- * (local-runtime.ts). In watch mode this is done before the learner even saves
+ * and vitest's test API are loaded, and the local checkpoint server started, while vitest is still
+ * setting the worker up, instead of once the test file asks for them; the module tests then use
+ * that server (local-runtime.ts). In watch mode this is done before the learner even saves
  * (workshop/warm-workers.ts). Nothing of the repository is loaded here: a file the learner can
  * edit is loaded when the run starts, never before.
  */
 import "@aws/durable-execution-sdk-js";
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
+import "vitest";
 
 // A worker started ahead may never run a test: it ends with the command that started it.
 process.once("disconnect", () => process.exit());
