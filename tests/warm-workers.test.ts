@@ -35,7 +35,30 @@ async function survivors(pids: number[]): Promise<number[]> {
   return running();
 }
 
+/**
+ * The names of a learner worker's threads, every 250 ms for 2 s after its preload is done (Linux:
+ * /proc). Node.js names each worker thread "WorkerThread".
+ */
+const threadsScript = `
+const { readdirSync, readFileSync } = require("node:fs");
+const names = () => readdirSync("/proc/self/task").map((id) => readFileSync("/proc/self/task/" + id + "/comm", "utf8").trim());
+const seen = [];
+const timer = setInterval(() => seen.push(names().filter((name) => name === "WorkerThread").length), 250);
+setTimeout(() => { clearInterval(timer); console.log(JSON.stringify(seen)); process.exit(); }, 2000);
+`;
+
 describe.concurrent("the learner's test workers", () => {
+  // Node.js loads a worker's --import files in each of its threads too: a preload that started a
+  // checkpoint server everywhere would start one more in every server thread, without end.
+  it.runIf(process.platform === "linux")("start one checkpoint server each, in one thread", async () => {
+    const preload = join("workshop", "testing", "worker-preload.ts");
+    const result = await run(process.execPath, ["--import", `./${preload}`, "-e", threadsScript], { env, cwd: repoRoot });
+    const counts = JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "[]") as number[];
+
+    expect(counts.length, `a sample every 250 ms for 2 s\n${result.stderr}`).toBeGreaterThanOrEqual(6);
+    expect(new Set(counts), "one worker thread, the checkpoint server's, from start to end").toEqual(new Set([1]));
+  });
+
   it("in watch mode, a re-run starts in the worker started ahead for it, and a new one is started after it", async () => {
     const { runs, ahead } = await runFixture("watch");
 

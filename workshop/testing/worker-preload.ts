@@ -6,11 +6,18 @@
  * (workshop/warm-workers.ts). Nothing of the repository is loaded here: a file the learner can
  * edit is loaded when the run starts, never before.
  */
-import "@aws/durable-execution-sdk-js";
-import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
-import "vitest";
+import { isMainThread } from "node:worker_threads";
 
-// A worker started ahead may never run a test: it ends with the command that started it.
-process.once("disconnect", () => process.exit());
-process.env.WORKSHOP_SHARE_RUNTIME = "1";
-await LocalDurableTestRunner.setupTestEnvironment({ skipTime: false });
+// Node.js loads this file in the worker's threads too, the checkpoint server's included: there it
+// must do nothing, or each server thread would start another server.
+if (isMainThread) {
+  // A worker started ahead may never run a test: it ends with the command that started it.
+  process.once("disconnect", () => process.exit());
+  const [{ LocalDurableTestRunner }] = await Promise.all([
+    import("@aws/durable-execution-sdk-js-testing"),
+    import("@aws/durable-execution-sdk-js"),
+    import("vitest"),
+  ]);
+  process.env.WORKSHOP_SHARE_RUNTIME = "1";
+  await LocalDurableTestRunner.setupTestEnvironment({ skipTime: false });
+}
