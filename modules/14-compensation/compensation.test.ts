@@ -43,8 +43,11 @@ const block = async (id: number, investigator: Investigator = "accepts") => {
     () => (ended = true),
   );
   const handedOffWith = () => fraudDepartment.callsFor(id).find((call) => call.action === "handOff" && call.outcome === "ok")?.callbackId;
-  while (!ended && handedOffWith() === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
   const acceptance = run.runner.getOperation(`accept-${id}`);
+  // The hand-off runs in the handler; the runner learns of the callback from the checkpoint
+  // server a moment later, and cannot answer it before.
+  const answerable = () => handedOffWith() !== undefined && acceptance.getOperationData() !== undefined;
+  while (!ended && !answerable()) await new Promise((resolve) => setTimeout(resolve, 5));
   if (!ended && investigator === "accepts") await acceptance.sendCallbackSuccess("accepted");
   if (!ended && investigator === "refuses") {
     await acceptance.sendCallbackFailure({ ErrorType: "CaseRefused", ErrorMessage: "Not an investigator's case: wrong region." });
