@@ -25,13 +25,13 @@ async function runFixture(mode: "watch" | "once") {
   return JSON.parse(json as string) as { runs: number[]; ahead: (number | null)[] };
 }
 
-/** The processes of `pids` still running a second after their command ended (an ended one not yet reaped is not). */
+/** The processes of `pids` still running 3 s after their command ended (an ended one not yet reaped is not). */
 async function survivors(pids: number[]): Promise<number[]> {
   const running = () => {
     const table = new Set(processTable()?.map((entry) => entry.pid));
     return pids.filter((pid) => table.has(pid));
   };
-  for (let wait = 0; wait < 20 && running().length > 0; wait += 1) await setTimeout(50);
+  for (let wait = 0; wait < 60 && running().length > 0; wait += 1) await setTimeout(50);
   return running();
 }
 
@@ -56,7 +56,9 @@ describe.concurrent("the learner's test workers", () => {
     const counts = JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "[]") as number[];
 
     expect(counts.length, `a sample every 250 ms for 2 s\n${result.stderr}`).toBeGreaterThanOrEqual(6);
-    expect(new Set(counts), "one worker thread, the checkpoint server's, from start to end").toEqual(new Set([1]));
+    // A thread names itself once it runs: on a busy machine the first sample may not count it yet.
+    expect(Math.max(...counts), `never more than the checkpoint server's one thread: ${counts.join(", ")}`).toBe(1);
+    expect(counts.at(-1), "the checkpoint server's thread, still running at the end").toBe(1);
   });
 
   it("in watch mode, a re-run starts in the worker started ahead for it, and a new one is started after it", async () => {
