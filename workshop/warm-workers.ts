@@ -42,16 +42,17 @@ class WarmForksWorker extends ForksPoolWorker {
     const taken = ahead?.key === this.key && ahead.worker.connected ? ahead.worker : undefined;
     if (taken === undefined) ahead?.worker.kill();
     this.pool.ahead = undefined;
-    // ForksPoolWorker starts a process only when it has none yet (vitest 4.1). Should a later
-    // version keep it elsewhere, it starts one as before, and the one started ahead is ended.
-    const self = this as unknown as { _fork?: ChildProcess };
+    // ForksPoolWorker starts a process only when it has none yet in `_fork` (vitest 4.1), and
+    // talks to the one its `fork` getter returns. Should a later version keep it elsewhere, it
+    // starts one as before, and the one started ahead is ended (tests/warm-workers.test.ts fails).
+    const self = this as unknown as { _fork?: ChildProcess; readonly fork?: ChildProcess };
     if (taken !== undefined) {
       taken.ref();
       taken.channel?.ref();
       self._fork = taken;
     }
     await super.start();
-    if (taken !== undefined && self._fork !== taken) taken.kill();
+    if (taken !== undefined && self.fork !== taken) taken.kill();
   }
 
   // The next worker starts once this one is done: started beside it, it would slow its run
