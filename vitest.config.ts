@@ -40,10 +40,8 @@ const sharedRuntime = { isolate: false, env: { WORKSHOP_SHARE_RUNTIME: "1" } };
  * (tsconfig's erasableSyntaxOnly keeps the code to what Node.js can run.)
  */
 const nativeImport = { experimental: { viteModuleRunner: false } };
-const withSolutionHooks = {
-  ...nativeImport,
-  execArgv: ["--import", pathToFileURL(join(repoRoot, "workshop", "solution-resolver.ts")).href],
-};
+const solutionHooks = ["--import", pathToFileURL(join(repoRoot, "workshop", "solution-resolver.ts")).href];
+const withSolutionHooks = { ...nativeImport, execArgv: solutionHooks };
 
 /**
  * In a learner's run each worker loads the SDK and starts the checkpoint server before vitest
@@ -51,10 +49,6 @@ const withSolutionHooks = {
  * (workshop/warm-workers.ts): a save shows its result about 0.4 s sooner.
  */
 const workerPreload = ["--import", pathToFileURL(join(repoRoot, "workshop", "testing", "worker-preload.ts")).href];
-const learnerWorkers = (target: Target) => ({
-  pool: warmForks(),
-  execArgv: [...(target === "starter" ? [] : withSolutionHooks.execArgv), ...workerPreload],
-});
 
 /** The module tests, run on the learner's code ("starter") or on the solutions. */
 const moduleProject = (target: Target) => ({
@@ -62,9 +56,9 @@ const moduleProject = (target: Target) => ({
   test: {
     name: target,
     include: ["modules/*/*.test.ts"],
-    ...(checking ? sharedRuntime : {}),
-    ...(target === "starter" ? nativeImport : withSolutionHooks),
-    ...(checking ? {} : learnerWorkers(target)),
+    ...(checking ? sharedRuntime : { pool: warmForks() }),
+    ...nativeImport,
+    execArgv: [...(target === "solution" ? solutionHooks : []), ...(checking ? [] : workerPreload)],
     env: { ...(checking ? sharedRuntime.env : {}), ...(target === "solution" ? { WORKSHOP_TARGET: "solution" } : {}) },
   },
 });
