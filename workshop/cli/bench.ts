@@ -64,23 +64,19 @@ function time(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Tim
   };
 }
 
+/** A time as vitest's summary prints it ("1.19s", "412ms"), in seconds. */
+const summarySeconds = (match: RegExpExecArray | null): number | undefined =>
+  match ? Number(match[1]) / (match[2] === "ms" ? 1000 : 1) : undefined;
+
 /** vitest's own "Duration" line: the run without starting Node and vitest. */
-export function vitestDuration(output: string): number | undefined {
-  const match = /Duration\s+([\d.]+)(ms|s)/.exec(output);
-  if (!match) return undefined;
-  return Number(match[1]) / (match[2] === "ms" ? 1000 : 1);
-}
+export const vitestDuration = (output: string) => summarySeconds(/Duration\s+([\d.]+)(ms|s)/.exec(output));
 
 /**
- * The time vitest's "Duration" line gives to the tests themselves ("tests 1.19s"): for a module
- * whose tests wait on real time (a 1 s wait, retry or callback timeout, the shortest the SDK
- * takes), the part of its figure no start-up can save.
+ * The part of that line the tests themselves took ("tests 1.19s"): for a module whose tests wait
+ * on real time (a 1 s wait, retry delay or callback timeout, the shortest there is), the part of
+ * its figure no faster start-up can save.
  */
-export function testsDuration(output: string): number | undefined {
-  const match = /\btests ([\d.]+)(ms|s)\b/.exec(output);
-  if (!match) return undefined;
-  return Number(match[1]) / (match[2] === "ms" ? 1000 : 1);
-}
+export const testsDuration = (output: string) => summarySeconds(/\btests ([\d.]+)(ms|s)\b/.exec(output));
 
 /** Median, min and max of some figures. */
 function spread(values: number[]): { median: number; min: number; max: number } {
